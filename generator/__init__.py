@@ -1,0 +1,1 @@
+"""Learning Lessons: turn safeguarding case-review content into briefings and a site."""

@@ -1,0 +1,67 @@
+"""The pipeline: load -> validate -> render -> write -> site."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load import load
+from generator.model import NOT_DATED
+from generator.render import render
+from generator.site import build_site
+from generator.validate import Site, validate
+from generator.write import WriteReport, write_pages
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project keeps its content, pages and site."""
+
+    root: Path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "briefings"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+
+def check(project: Project) -> Site:
+    """Load and validate the content; raise ``ContentErrors`` listing every problem."""
+    return validate(load(project.content_dir))
+
+
+def generate(project: Project) -> tuple[Site, WriteReport]:
+    """Check the content, then write its pages to ``briefings/``."""
+    site = check(project)
+    return site, write_pages(render(site), project.docs_dir)
+
+
+def build(project: Project) -> tuple[Site, WriteReport]:
+    """The whole build: content to pages to ``site/``."""
+    site, report = generate(project)
+    build_site(project.config_file, project.site_dir, content_epoch(site))
+    return site, report
+
+
+def content_epoch(site: Site) -> int:
+    """The time stamp MkDocs puts in the sitemap: the newest publication date in the content,
+    so that the same content always gives the same files."""
+    dates = [entry.review.published for entry in site.reviews if entry.review.published != NOT_DATED]
+    if not dates:
+        return 0
+    parts = [int(part) for part in max(dates).split("-")] + [1, 1]
+    newest = datetime.date(parts[0], parts[1], parts[2])
+    return calendar.timegm(newest.timetuple())

@@ -1,0 +1,90 @@
+"""The ``briefings`` command: build, check, serve and new."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from generator.build import Project, build, check
+from generator.errors import ContentErrors, LearningLessonsError
+from generator.model import KEY_PATTERN
+from generator.scaffold import new_review_text
+
+project_option = click.option(
+    "--project",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project folder (holding content/ and mkdocs.yml).",
+)
+
+
+def _report_errors(failure: ContentErrors) -> None:
+    click.echo(str(failure), err=True)
+    click.secho(f"{len(failure.errors)} error(s); nothing was published.", fg="red", err=True)
+
+
+@click.group()
+@click.version_option(package_name="learning-lessons")
+def main() -> None:
+    """Learning Lessons: turn case-review content into briefings and a searchable site."""
+
+
+@main.command("build")
+@project_option
+def build_command(root: Path) -> None:
+    """Check content, write briefings/ and build the site into site/."""
+    project = Project(root)
+    try:
+        site, report = build(project)
+    except ContentErrors as failure:
+        _report_errors(failure)
+        sys.exit(1)
+    except LearningLessonsError as failure:
+        click.secho(str(failure), fg="red", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Built {len(site.reviews)} briefing(s): {len(report.written)} page(s) written, "
+        f"{report.unchanged} unchanged, {len(report.removed)} removed; site in {project.site_dir}"
+    )
+
+
+@main.command("check")
+@project_option
+def check_command(root: Path) -> None:
+    """Check content only; exit non-zero if there is any error."""
+    try:
+        site = check(Project(root))
+    except ContentErrors as failure:
+        _report_errors(failure)
+        sys.exit(1)
+    click.echo(f"Content is valid: {len(site.reviews)} published briefing(s).")
+
+
+@main.command("serve")
+@project_option
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve_command(root: Path, dev_addr: str) -> None:
+    """Preview the site; rebuild and reload the page whenever content/ changes."""
+    from generator.serve import serve
+
+    serve(Project(root), dev_addr)
+
+
+@main.command("new")
+@project_option
+@click.argument("review_id")
+def new_command(root: Path, review_id: str) -> None:
+    """Write content/reviews/REVIEW_ID.md with every field, ready to fill in."""
+    if not re.match(KEY_PATTERN, review_id):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. kent-2024-child-a", param_hint="REVIEW_ID")
+    target = Project(root).content_dir / "reviews" / f"{review_id}.md"
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; choose another id")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(new_review_text(review_id), encoding="utf-8")
+    click.echo(f"Wrote {target} (status: draft). Fill it in, then run: briefings check")

@@ -1,0 +1,228 @@
+"""Stage 1, load: read content files into plain data, remembering the line of every field.
+
+Nothing here knows what a review is; it turns bytes into ``Document`` objects and reports
+files that cannot be read (not UTF-8, broken YAML, no front matter, repeated keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from generator.errors import ContentError, ContentErrors
+
+Loc = tuple[str | int, ...]
+"""A path into a document's data: ``("sections", 0, "heading")``."""
+
+
+@dataclass
+class LineMap:
+    """The 1-based line of every key and value in a YAML document."""
+
+    keys: dict[Loc, int] = field(default_factory=dict)
+    values: dict[Loc, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, loc: Loc, *, key: bool = False) -> int:
+        """The line of ``loc``; if it is not in the file (a missing field), its parent's line."""
+        table = self.keys if key else self.values
+        if loc in table:
+            return table[loc]
+        while loc:
+            loc = loc[:-1]
+            if loc in self.values:
+                return self.values[loc]
+        return self.first_line
+
+
+@dataclass
+class Document:
+    """One content file, read and parsed but not yet validated."""
+
+    path: str
+    """Path relative to the project, as shown in error messages."""
+    data: Any
+    """The YAML data (front matter for a review file)."""
+    lines: LineMap
+    """Where each field of ``data`` is in the file."""
+    body: str = ""
+    """The Markdown after the front matter (review files only)."""
+    body_line: int = 1
+    """The line where ``body`` starts."""
+
+
+@dataclass
+class RawContent:
+    """Everything under ``content/``, loaded."""
+
+    settings: Document
+    strings: Document | None
+    review_types: Document
+    themes: Document
+    agencies: Document
+    age_groups: Document
+    reviews: list[Document]
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text so the model can report impossible ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_text(path: Path, shown_as: str) -> str:
+    """The file's text; a file that is not UTF-8 is an error naming the line of the bad byte."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ContentErrors(
+            [
+                ContentError(
+                    shown_as,
+                    line,
+                    "",
+                    f"file is not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+                    "save it with UTF-8 encoding",
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, LineMap]:
+    """Parse YAML text that starts at ``first_line`` of its file, returning data and lines."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = " ".join(filter(None, [error.context, error.problem]))
+        raise ContentErrors([ContentError(shown_as, line, "", f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as error:
+        raise ContentErrors([ContentError(shown_as, first_line, "", f"YAML error: {error}")]) from None
+    finally:
+        loader.dispose()
+    lines = LineMap(first_line=first_line)
+    errors: list[ContentError] = []
+    if node is not None:
+        lines.values[()] = first_line + node.start_mark.line
+        _map_lines(node, (), lines, first_line, shown_as, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return data, lines
+
+
+def _map_lines(
+    node: yaml.Node, loc: Loc, lines: LineMap, first_line: int, shown_as: str, errors: list[ContentError]
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*loc, key)
+            if key in seen:
+                errors.append(
+                    ContentError(
+                        shown_as,
+                        first_line + key_node.start_mark.line,
+                        _dotted(child),
+                        "this field is given twice; keep one",
+                    )
+                )
+            seen.add(key)
+            lines.keys[child] = first_line + key_node.start_mark.line
+            lines.values[child] = first_line + value_node.start_mark.line
+            _map_lines(value_node, child, lines, first_line, shown_as, errors)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*loc, index)
+            lines.keys[child] = lines.values[child] = first_line + item.start_mark.line
+            _map_lines(item, child, lines, first_line, shown_as, errors)
+
+
+def _dotted(loc: Loc) -> str:
+    """``("sections", 0, "heading")`` as authors count: ``sections[1].heading``."""
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_yaml_file(path: Path, root: Path) -> Document:
+    """Load a plain YAML file (settings, strings, a vocabulary)."""
+    shown_as = path.relative_to(root).as_posix()
+    data, lines = parse_yaml(read_text(path, shown_as), shown_as)
+    return Document(shown_as, data, lines)
+
+
+def load_review_file(path: Path, root: Path) -> Document:
+    """Load a review: YAML front matter between ``---`` lines, then the Markdown case summary."""
+    shown_as = path.relative_to(root).as_posix()
+    text = read_text(path, shown_as)
+    if not text.startswith("---"):
+        raise ContentErrors(
+            [ContentError(shown_as, 1, "", "a review file must start with a '---' line and its front matter")]
+        )
+    try:
+        front, body = frontmatter.YAMLHandler().split(text)
+    except ValueError:
+        raise ContentErrors(
+            [ContentError(shown_as, 1, "", "the front matter is not closed by a second '---' line")]
+        ) from None
+    # The split keeps the end of the opening "---" line at the start of ``front`` and the end of
+    # the closing one at the start of ``body``, so line 1 of ``front`` is line 1 of the file.
+    data, lines = parse_yaml(front, shown_as, first_line=1)
+    closing_line = 1 + front.count("\n")
+    body_line = closing_line + len(body) - len(body.lstrip("\n"))
+    return Document(shown_as, data, lines, body=body.strip(), body_line=body_line)
+
+
+def load(content_dir: Path) -> RawContent:
+    """Read every content file, collecting the errors of all files before raising."""
+    root = content_dir.parent
+    errors: list[ContentError] = []
+
+    def attempt(loader, path: Path) -> Document | None:
+        try:
+            return loader(path, root)
+        except ContentErrors as failure:
+            errors.extend(failure.errors)
+            return None
+
+    def required(relative: str) -> Document | None:
+        path = content_dir / relative
+        if not path.is_file():
+            shown = path.relative_to(root).as_posix()
+            errors.append(ContentError(shown, 1, "", "this file is missing; every site needs it"))
+            return None
+        return attempt(load_yaml_file, path)
+
+    settings = required("settings.yml")
+    strings_path = content_dir / "strings.yml"
+    strings = attempt(load_yaml_file, strings_path) if strings_path.is_file() else None
+    vocabularies = {name: required(f"vocabularies/{name}.yml") for name in VOCABULARIES}
+    reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
+    if errors:
+        raise ContentErrors(errors)
+    return RawContent(
+        settings=settings,
+        strings=strings,
+        reviews=[review for review in reviews if review is not None],
+        **vocabularies,
+    )
+
+
+VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
+"""The controlled vocabularies, each a file in ``content/vocabularies/``."""

@@ -1,0 +1,222 @@
+"""The content model: one schema class per kind of content file.
+
+Each field's docstring is its meaning for authors; the authors' guide in the site is
+generated from these docstrings, so they are the documentation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A piece of text that may not be empty."""
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+"""A vocabulary key or id: lowercase letters, digits and single hyphens."""
+Url = Annotated[str, StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
+"""A web address starting with http://, https:// or mailto:."""
+
+NOT_DATED = "not dated"
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads ``published: 2017`` as a number; treat it as the text it looks like."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+PublicationDate = Annotated[str, BeforeValidator(_date_as_text)]
+
+
+class Strict(BaseModel):
+    """Shared settings: unknown fields are errors, so a typo is caught, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Link(Strict):
+    """A link to further reading."""
+
+    title: Text
+    """What the link is called on the page."""
+    url: Url | None = None
+    """Its address; leave it out if the document has none, and the title is shown alone."""
+
+
+class LearningPoint(Strict):
+    """One learning point, with the questions a team reflects on."""
+
+    point: Text
+    """The learning point itself, one or two sentences."""
+    questions: list[Text] = Field(min_length=1)
+    """Reflection questions for a team: at least one."""
+    agencies: list[Key] = []
+    """Agencies this point is addressed to (keys from ``agencies.yml``)."""
+    themes: list[Key] = []
+    """Themes of this point (keys from ``themes.yml``); if empty, the section's themes."""
+
+
+class Section(Strict):
+    """A themed section of a briefing."""
+
+    heading: Text
+    """The section's heading."""
+    themes: list[Key] = []
+    """Themes of this section (keys from ``themes.yml``); if empty, the review's themes."""
+    narrative: Text
+    """What happened in the case and why it matters (Markdown)."""
+    learning_points: list[LearningPoint] = Field(min_length=1)
+    """The learning points of this section: at least one."""
+
+
+class Recommendation(Strict):
+    """A recommendation the review makes."""
+
+    recommendation: Text
+    """What the review recommends."""
+    addressed_to: list[Key] = Field(min_length=1)
+    """Whom it is addressed to (keys from ``agencies.yml``)."""
+
+
+class Report(Strict):
+    """The full review report."""
+
+    title: Text
+    """The report's title."""
+    url: Url | None = None
+    """Where it is published; leave it out if it is not online."""
+
+
+class Review(Strict):
+    """One case review: the front matter of a file in ``content/reviews/``."""
+
+    id: Key
+    """Unique id, used in the page address: include the board and year, since a pseudonym
+    alone is not unique."""
+    title: Text
+    """Title of the briefing."""
+    pseudonyms: list[Text] = Field(min_length=1)
+    """Pseudonym(s) the report uses, exactly as published."""
+    review_type: Key
+    """Kind of review (a key from ``review_types.yml``)."""
+    board: Text
+    """The board or partnership that published the review."""
+    nation: Literal["England", "Wales", "Scotland", "Northern Ireland"]
+    """England, Wales, Scotland or Northern Ireland."""
+    published: PublicationDate
+    """Publication date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``not dated``."""
+    status: Literal["draft", "published"]
+    """``draft`` (left out of the site) or ``published``."""
+    age_group: Key
+    """Age group of the person at the centre of the review (a key from ``age_groups.yml``)."""
+    subject_age: Text | None = None
+    """The age as the report gives it, in words (optional)."""
+    themes: list[Key] = Field(min_length=1)
+    """Practice themes of the review (keys from ``themes.yml``)."""
+    agencies: list[Key] = []
+    """Agencies involved in the case (keys from ``agencies.yml``, optional)."""
+    summary: Text
+    """One or two sentences shown in lists of briefings."""
+    sections: list[Section] = Field(min_length=1)
+    """Themed sections of learning, in page order."""
+    good_practice: list[Text]
+    """Good practice the review noted (Markdown, one item each; may be empty)."""
+    recommendations: list[Recommendation]
+    """Recommendations the review makes (may be empty)."""
+    board_questions: list[Text]
+    """Questions the review puts to the board (may be empty)."""
+    board_response: str
+    """The board's response or action-plan note (Markdown; empty if none was published)."""
+    further_reading: list[Link]
+    """Further reading (may be empty)."""
+    report: Report
+    """The full report."""
+
+    @field_validator("published")
+    @classmethod
+    def _check_published(cls, value: str) -> str:
+        if value == NOT_DATED:
+            return value
+        match = _PARTIAL_DATE.match(value)
+        if not match:
+            raise ValueError(f"use YYYY-MM-DD, YYYY-MM, YYYY or '{NOT_DATED}', not {value!r}")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            datetime.date(year, month or 1, day or 1)
+        except ValueError as error:
+            raise ValueError(f"{value} is not a real date ({error})") from None
+        return value
+
+
+class CaseSummary(Strict):
+    """The Markdown body of a review file."""
+
+    case_summary: Text
+    """The case summary: who the child or adult was, what happened, why the review was held."""
+
+
+class ReviewType(Strict):
+    """A kind of review, in ``content/vocabularies/review_types.yml``."""
+
+    name: Text
+    """The type's full name, such as Serious Case Review."""
+    short_name: Text
+    """Its usual abbreviation, such as SCR."""
+    nation: Text
+    """Where such reviews are held."""
+    what_is: Text
+    """The "What is a ...?" explanation shown on every briefing of this type (Markdown)."""
+
+
+class Theme(Strict):
+    """A practice theme, in ``content/vocabularies/themes.yml``."""
+
+    name: Text
+    """The theme's name on the site."""
+    description: Text
+    """What the theme covers."""
+    synonyms: list[Text] = []
+    """Other words practitioners use for it."""
+
+
+class Agency(Strict):
+    """An agency, in ``content/vocabularies/agencies.yml``."""
+
+    name: Text
+    """The agency's name on the site."""
+    synonyms: list[Text] = []
+    """Other names for it."""
+
+
+class AgeGroup(Strict):
+    """An age group, in ``content/vocabularies/age_groups.yml``."""
+
+    name: Text
+    """The age group's name on the site."""
+    order: int
+    """Where it comes in lists (lowest first)."""
+
+
+class Settings(Strict):
+    """Site-wide settings, in ``content/settings.yml``."""
+
+    site_name: Text
+    """The site's name, shown in the header and the browser tab."""
+    board_name: Text
+    """The board or partnership that publishes the site."""
+    contact_email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    """Where teams send feedback and questions."""
+    site_url: Url | None = None
+    """The address the site is published at (optional; used for the sitemap)."""
+    intro: Text
+    """What this site is: the opening text of the home page (Markdown)."""
+    how_to_use: Text
+    """How a team lead uses a briefing: shown on the home page and on every briefing (Markdown)."""
+    standing_questions: list[Text] = Field(min_length=1)
+    """Questions asked at the end of every briefing."""
+    newest_count: int = Field(default=5, ge=1)
+    """How many of the newest briefings the home page lists."""

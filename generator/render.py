@@ -1,0 +1,175 @@
+"""Stage 3, render: turn a validated ``Site`` into Markdown pages, ``{path: text}``.
+
+Nothing here touches the disk; the writer does. Paths are relative to the MkDocs docs_dir.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jinja2
+
+from pydantic import BaseModel
+
+from generator.model import (
+    NOT_DATED,
+    CaseSummary,
+    LearningPoint,
+    Link,
+    Recommendation,
+    Report,
+    Review,
+    Section,
+    Settings,
+)
+from generator.validate import ReviewEntry, Site
+
+_environment: jinja2.Environment | None = None
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja environment: package templates, undefined names are errors."""
+    global _environment
+    if _environment is None:
+        _environment = jinja2.Environment(
+            loader=jinja2.PackageLoader("generator", "templates"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,  # the output is Markdown, which MkDocs escapes as it renders
+        )
+        _environment.filters["display_date"] = display_date
+    return _environment
+
+
+def display_date(published: str, not_dated: str = "Not dated") -> str:
+    """``2019-04-11`` as ``11 April 2019``, ``2017-05`` as ``May 2017``, ``2010`` as is."""
+    if published == NOT_DATED:
+        return not_dated
+    parts = [int(part) for part in published.split("-")]
+    if len(parts) == 3:
+        day = datetime.date(*parts)
+        return f"{day.day} {day:%B %Y}"
+    if len(parts) == 2:
+        return f"{datetime.date(parts[0], parts[1], 1):%B %Y}"
+    return published
+
+
+@dataclass(frozen=True)
+class TaggedPoint:
+    """A learning point as it appears on a theme page: with its review and its anchor."""
+
+    entry: ReviewEntry
+    section: Section
+    point: LearningPoint
+    anchor: str
+
+
+def point_anchor(section_number: int, point_number: int) -> str:
+    """The id of a learning point on its briefing page (both numbers count from 1)."""
+    return f"lp-{section_number}-{point_number}"
+
+
+def point_themes(review: Review, section: Section, point: LearningPoint) -> list[str]:
+    """A point's themes: its own, else its section's, else its review's."""
+    return point.themes or section.themes or review.themes
+
+
+def tagged_points(reviews: Iterable[ReviewEntry]) -> list[TaggedPoint]:
+    """Every learning point of every review, in page order, newest review first."""
+    return [
+        TaggedPoint(entry, section, point, point_anchor(s, p))
+        for entry in reviews
+        for s, section in enumerate(entry.review.sections, start=1)
+        for p, point in enumerate(section.learning_points, start=1)
+    ]
+
+
+def render(site: Site) -> dict[str, str]:
+    """Every page of the site as Markdown, keyed by its path under the docs_dir."""
+    points = tagged_points(site.reviews)
+    pages: dict[str, tuple[str, dict, list[str]]] = {
+        "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
+        "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
+        "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
+        "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
+        "guide/authors.md": ("authors_guide.md.j2", _guide_context(), ["generator/model.py", "content/vocabularies/"]),
+    }
+    for entry in site.reviews:
+        pages[f"reviews/{entry.review.id}.md"] = ("briefing.md.j2", {"entry": entry}, [entry.source])
+    for key, theme in site.themes.items():
+        on_theme = [tagged for tagged in points if key in point_themes(tagged.entry.review, tagged.section, tagged.point)]
+        pages[f"themes/{key}.md"] = (
+            "theme.md.j2",
+            {"key": key, "theme": theme, "points": on_theme},
+            ["content/vocabularies/themes.yml", "content/reviews/"],
+        )
+    for key, review_type in site.review_types.items():
+        of_type = [entry for entry in site.reviews if entry.review.review_type == key]
+        pages[f"types/{key}.md"] = (
+            "review_type.md.j2",
+            {"key": key, "review_type": review_type, "reviews": of_type},
+            ["content/vocabularies/review_types.yml", "content/reviews/"],
+        )
+    return {
+        path: render_page(site, template, context, sources)
+        for path, (template, context, sources) in sorted(pages.items())
+    }
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One row of a field table in the authors' guide."""
+
+    name: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    """One table of fields in the authors' guide."""
+
+    title: str
+    description: str
+    fields: list[FieldDoc]
+
+
+def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
+    """The fields of ``model`` with the meaning their docstrings give."""
+    return [
+        FieldDoc(name, info.is_required(), " ".join((info.description or "").split()).replace("|", "\\|"))
+        for name, info in model.model_fields.items()
+    ]
+
+
+def _guide_context() -> dict:
+    from generator.scaffold import example_review_text
+
+    documented = [
+        ("Review (front matter)", Review),
+        ("Each of `sections`", Section),
+        ("Each of `learning_points`", LearningPoint),
+        ("Each of `recommendations`", Recommendation),
+        ("Each of `further_reading`", Link),
+        ("`report`", Report),
+        ("The Markdown after the front matter", CaseSummary),
+    ]
+    return {
+        "models": [ModelDoc(title, " ".join((model.__doc__ or "").split()), field_docs(model)) for title, model in documented],
+        "settings_fields": field_docs(Settings),
+        "example": example_review_text(),
+    }
+
+
+def render_page(site: Site, template: str, context: dict, sources: list[str]) -> str:
+    """One page: the generated-file note, then the template's output."""
+    s = site.strings
+    note = s["generated_note"].format(sources=", ".join(sources))
+    body = environment().get_template(template).render(
+        site=site, s=s, point_anchor=point_anchor, point_themes=point_themes, **context
+    )
+    return f"<!-- {note} -->\n\n{body.strip()}\n"

@@ -1,0 +1,68 @@
+"""Stage 5, site: run MkDocs over the written pages and swap the result into ``site/``.
+
+MkDocs builds into a fresh folder beside ``site/``; only a build that succeeds replaces the old
+site, so a failed build leaves the previous one exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from generator.errors import SiteBuildError
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so a failed strict build can say what went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None) -> None:
+    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    collected = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collected)
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous_epoch is None and source_date_epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        mkdocs_build(config)
+    except (MkDocsException, SystemExit, OSError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        details = "\n".join(f"  {message}" for message in collected.messages)
+        raise SiteBuildError(f"the site build failed: {error}\n{details}".rstrip()) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        mkdocs_log.removeHandler(collected)
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    _swap_in(staging, site_dir)
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` with ``staging``: two renames, the old site removed last."""
+    retired = site_dir.with_name(f".{site_dir.name}-old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(retired)
+    staging.rename(site_dir)
+    shutil.rmtree(retired, ignore_errors=True)

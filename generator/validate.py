@@ -1,0 +1,318 @@
+"""Stage 2, validate: check loaded documents against the content model and each other.
+
+Every error in every file is collected before anything is raised, so an author sees them all
+at once as ``path:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import ContentError, ContentErrors
+from generator.load import Document, Loc, RawContent, _dotted
+from generator.model import (
+    KEY_PATTERN,
+    NOT_DATED,
+    AgeGroup,
+    Agency,
+    CaseSummary,
+    Review,
+    ReviewType,
+    Settings,
+    Theme,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+
+DEFAULT_STRINGS = Path(__file__).with_name("strings.yml")
+"""The interface strings shipped with the package; ``content/strings.yml`` may reword any."""
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A validated review with its case summary and the file it came from."""
+
+    review: Review
+    case_summary: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """All content, validated and cross-checked: what the render stage works from."""
+
+    settings: Settings
+    strings: dict[str, str]
+    review_types: dict[str, ReviewType]
+    themes: dict[str, Theme]
+    agencies: dict[str, Agency]
+    age_groups: dict[str, AgeGroup]
+    reviews: list[ReviewEntry]
+    """Published reviews, newest first."""
+
+
+def validate(raw: RawContent) -> Site:
+    """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem."""
+    errors: list[ContentError] = []
+    settings = _as_model(raw.settings, Settings, (), errors)
+    strings = _strings(raw.strings, errors)
+    review_types = _vocabulary(raw.review_types, ReviewType, errors)
+    themes = _vocabulary(raw.themes, Theme, errors)
+    agencies = _vocabulary(raw.agencies, Agency, errors)
+    age_groups = _vocabulary(raw.age_groups, AgeGroup, errors)
+    vocabularies = {
+        "review_types.yml": review_types,
+        "themes.yml": themes,
+        "agencies.yml": agencies,
+        "age_groups.yml": age_groups,
+    }
+    entries: list[ReviewEntry] = []
+    first_file_of_id: dict[str, Document] = {}
+    for document in raw.reviews:
+        review = _as_model(document, Review, (), errors)
+        summary = _case_summary(document, errors)
+        if review is None:
+            continue
+        _check_references(document, review, vocabularies, errors)
+        earlier = first_file_of_id.setdefault(review.id, document)
+        if earlier is not document:
+            errors.append(
+                ContentError(
+                    document.path,
+                    document.lines.line_of(("id",)),
+                    "id",
+                    f"{review.id!r} is already the id of {earlier.path}; ids must be unique",
+                )
+            )
+        if summary is not None:
+            entries.append(ReviewEntry(review, summary, document.path))
+    if errors or settings is None:
+        raise ContentErrors(errors)
+    published = [entry for entry in entries if entry.review.status == "published"]
+    return Site(
+        settings=settings,
+        strings=strings,
+        review_types=review_types,
+        themes=themes,
+        agencies=agencies,
+        age_groups=age_groups,
+        reviews=newest_first(published),
+    )
+
+
+def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:
+    """Newest publication first, undated last, ties in order of id."""
+    by_id = sorted(entries, key=lambda entry: entry.review.id)
+    dated = [entry for entry in by_id if entry.review.published != NOT_DATED]
+    undated = [entry for entry in by_id if entry.review.published == NOT_DATED]
+    return sorted(dated, key=lambda entry: entry.review.published, reverse=True) + undated
+
+
+def _as_model(document: Document | None, model: type[Model], loc: Loc, errors: list[ContentError]) -> Model | None:
+    """Validate ``document.data`` at ``loc`` against ``model``, adding any errors to ``errors``."""
+    if document is None:
+        return None
+    data = document.data
+    for part in loc:
+        data = data[part]
+    if not isinstance(data, dict):
+        errors.append(
+            ContentError(
+                document.path,
+                document.lines.line_of(loc),
+                _dotted(loc),
+                f"expected a set of 'field: value' lines, found {_kind(data)}",
+            )
+        )
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as failure:
+        for detail in failure.errors():
+            errors.append(_content_error(document, model, loc, detail))
+        return None
+
+
+def _content_error(document: Document, model: type[BaseModel], base: Loc, detail: dict[str, Any]) -> ContentError:
+    """One pydantic error as ``path:line: field: message``, in an author's words."""
+    loc = (*base, *detail["loc"])
+    kind = detail["type"]
+    field = _dotted(loc)
+    if kind == "missing":
+        message = "missing required field"
+    elif kind == "extra_forbidden":
+        known = _field_names(model, detail["loc"][:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        message = "unknown field" + (f"; did you mean '{guess[0]}'?" if guess else f"; expected one of: {', '.join(known)}")
+        return ContentError(document.path, document.lines.line_of(loc, key=True), field, message)
+    elif kind == "too_short" and loc[-1] == "questions":
+        message = "a learning point needs at least one reflection question"
+    elif kind == "too_short":
+        message = "needs at least one item"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_pattern_mismatch":
+        pattern = detail["ctx"]["pattern"]
+        if "http" in pattern:
+            message = f"{detail['input']!r} is not a web address (start it with https://)"
+        elif "@" in pattern:
+            message = f"{detail['input']!r} is not an e-mail address"
+        else:
+            message = f"{detail['input']!r} must be lowercase letters, digits and single hyphens"
+    elif kind == "value_error":
+        message = detail["msg"].removeprefix("Value error, ")
+    else:
+        message = f"{detail['msg'][0].lower()}{detail['msg'][1:]}, found {_kind(detail['input'])}"
+    return ContentError(document.path, document.lines.line_of(loc), field, message)
+
+
+def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        current = _model_in(annotation)
+    return sorted(current.model_fields)
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``list[X]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, list):
+        return "a list"
+    return f"{yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()!s} ({type(value).__name__.replace('str', 'text').replace('int', 'number').replace('bool', 'true/false')})"
+
+
+def _vocabulary(document: Document | None, model: type[Model], errors: list[ContentError]) -> dict[str, Model]:
+    """A vocabulary file: a mapping from key to entry, each entry checked against ``model``."""
+    if document is None:
+        return {}
+    if not isinstance(document.data, dict):
+        errors.append(ContentError(document.path, 1, "", "expected 'key:' entries, each with its fields"))
+        return {}
+    entries: dict[str, Model] = {}
+    for key in document.data:
+        if not isinstance(key, str) or not _is_key(key):
+            errors.append(
+                ContentError(
+                    document.path,
+                    document.lines.line_of((key,), key=True),
+                    str(key),
+                    "a key must be lowercase letters, digits and single hyphens",
+                )
+            )
+            continue
+        entry = _as_model(document, model, (key,), errors)
+        if entry is not None:
+            entries[key] = entry
+    return dict(sorted(entries.items()))
+
+
+def _is_key(text: str) -> bool:
+    return re.fullmatch(KEY_PATTERN, text) is not None
+
+
+def _strings(document: Document | None, errors: list[ContentError]) -> dict[str, str]:
+    """The interface strings: the package's defaults, reworded by ``content/strings.yml``."""
+    defaults = yaml.safe_load(DEFAULT_STRINGS.read_text(encoding="utf-8"))
+    if document is None:
+        return defaults
+    if not isinstance(document.data, dict):
+        errors.append(ContentError(document.path, 1, "", "expected 'name: text' lines"))
+        return defaults
+    strings = dict(defaults)
+    for key, value in document.data.items():
+        line = document.lines.line_of((key,), key=True)
+        if key not in defaults:
+            guess = difflib.get_close_matches(str(key), list(defaults), n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            errors.append(ContentError(document.path, line, str(key), f"unknown interface string{hint}"))
+        elif not isinstance(value, str) or not value.strip():
+            errors.append(ContentError(document.path, line, str(key), "must be a piece of text"))
+        else:
+            strings[key] = value
+    return strings
+
+
+def _case_summary(document: Document, errors: list[ContentError]) -> str | None:
+    if document.body.strip():
+        return document.body
+    errors.append(
+        ContentError(
+            document.path,
+            document.body_line,
+            "case summary",
+            "the case summary (the Markdown after the front matter) is missing",
+        )
+    )
+    return None
+
+
+def _check_references(
+    document: Document, review: Review, vocabularies: dict[str, dict[str, Any]], errors: list[ContentError]
+) -> None:
+    """Every theme, agency, review type and age group a review names must be in its vocabulary."""
+    references: list[tuple[Loc, str, str]] = [
+        (("review_type",), review.review_type, "review_types.yml"),
+        (("age_group",), review.age_group, "age_groups.yml"),
+    ]
+    references += [(("themes", i), key, "themes.yml") for i, key in enumerate(review.themes)]
+    references += [(("agencies", i), key, "agencies.yml") for i, key in enumerate(review.agencies)]
+    for s, section in enumerate(review.sections):
+        references += [(("sections", s, "themes", i), key, "themes.yml") for i, key in enumerate(section.themes)]
+        for p, point in enumerate(section.learning_points):
+            here = ("sections", s, "learning_points", p)
+            references += [((*here, "themes", i), key, "themes.yml") for i, key in enumerate(point.themes)]
+            references += [((*here, "agencies", i), key, "agencies.yml") for i, key in enumerate(point.agencies)]
+    for r, recommendation in enumerate(review.recommendations):
+        references += [
+            (("recommendations", r, "addressed_to", i), key, "agencies.yml")
+            for i, key in enumerate(recommendation.addressed_to)
+        ]
+    for loc, key, vocabulary_file in references:
+        vocabulary = vocabularies[vocabulary_file]
+        if key in vocabulary:
+            continue
+        errors.append(
+            ContentError(
+                document.path,
+                document.lines.line_of(loc),
+                _dotted(loc),
+                f"unknown {vocabulary_file.removesuffix('.yml').replace('_', ' ').removesuffix('s')} "
+                f"{key!r}{_suggestion(key, vocabulary)} (see content/vocabularies/{vocabulary_file})",
+            )
+        )
+
+
+def _suggestion(key: str, vocabulary: dict[str, Any]) -> str:
+    """``; did you mean 'x'?`` for the nearest key or name, or nothing if none is near."""
+    by_name = {entry.name.lower(): name for name, entry in vocabulary.items()}
+    guess = difflib.get_close_matches(key, list(vocabulary), n=1, cutoff=0.6)
+    if not guess:
+        named = difflib.get_close_matches(key.replace("-", " ").lower(), list(by_name), n=1, cutoff=0.6)
+        guess = [by_name[named[0]]] if named else []
+    return f"; did you mean '{guess[0]}'?" if guess else ""

@@ -1,0 +1,45 @@
+"""Stage 4, write: put rendered pages on disk. The only stage that writes files.
+
+The docs_dir belongs to the generator: files it did not render this time are removed (so a
+deleted review loses its pages), and files whose text has not changed are not rewritten (so
+a preview server rebuilds only what changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class WriteReport:
+    """What a write changed, for the CLI to report."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+def write_pages(pages: dict[str, str], docs_dir: Path) -> WriteReport:
+    """Make ``docs_dir`` hold exactly ``pages``; return what changed."""
+    report = WriteReport()
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for relative, text in sorted(pages.items()):
+        target = docs_dir / relative
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            report.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+        report.written.append(relative)
+    for path in sorted(docs_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and relative not in pages:
+            path.unlink()
+            report.removed.append(relative)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return report
