@@ -81,7 +81,9 @@ def serve_command(root: Path, dev_addr: str) -> None:
 def new_command(root: Path, review_id: str) -> None:
     """Write content/reviews/REVIEW_ID.md with every field, ready to fill in."""
     if not re.match(KEY_PATTERN, review_id):
-        raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. kent-2024-child-a", param_hint="REVIEW_ID")
+        raise click.BadParameter(
+            "use lowercase letters, digits and hyphens, e.g. kent-2024-child-a", param_hint="REVIEW_ID"
+        )
     target = Project(root).content_dir / "reviews" / f"{review_id}.md"
     if target.exists():
         raise click.ClickException(f"{target} already exists; choose another id")

@@ -53,19 +53,23 @@ class Document:
     """The Markdown after the front matter (review files only)."""
     body_line: int = 1
     """The line where ``body`` starts."""
+    problems: list[ContentError] = field(default_factory=list)
+    """Errors found while reading that do not stop validation (repeated keys)."""
 
 
 @dataclass
 class RawContent:
     """Everything under ``content/``, loaded."""
 
-    settings: Document
+    settings: Document | None
     strings: Document | None
-    review_types: Document
-    themes: Document
-    agencies: Document
-    age_groups: Document
+    review_types: Document | None
+    themes: Document | None
+    agencies: Document | None
+    age_groups: Document | None
     reviews: list[Document]
+    errors: list[ContentError]
+    """Files that could not be read at all; validation adds its own errors to these."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -91,16 +95,18 @@ def read_text(path: Path, shown_as: str) -> str:
                     shown_as,
                     line,
                     "",
-                    f"file is not UTF-8 text (byte 0x{raw[error.start]:02x}); "
-                    "save it with UTF-8 encoding",
+                    f"file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it with UTF-8 encoding",
                 )
             ]
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, LineMap]:
-    """Parse YAML text that starts at ``first_line`` of its file, returning data and lines."""
+def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, LineMap, list[ContentError]]:
+    """Parse YAML text that starts at ``first_line`` of its file.
+
+    Returns the data, the line of each field, and any repeated keys (which YAML allows but
+    which are always a mistake here). Syntax errors raise ``ContentErrors``."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -119,9 +125,7 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, Line
     if node is not None:
         lines.values[()] = first_line + node.start_mark.line
         _map_lines(node, (), lines, first_line, shown_as, errors)
-    if errors:
-        raise ContentErrors(errors)
-    return data, lines
+    return data, lines, errors
 
 
 def _map_lines(
@@ -163,8 +167,8 @@ def _dotted(loc: Loc) -> str:
 def load_yaml_file(path: Path, root: Path) -> Document:
     """Load a plain YAML file (settings, strings, a vocabulary)."""
     shown_as = path.relative_to(root).as_posix()
-    data, lines = parse_yaml(read_text(path, shown_as), shown_as)
-    return Document(shown_as, data, lines)
+    data, lines, problems = parse_yaml(read_text(path, shown_as), shown_as)
+    return Document(shown_as, data, lines, problems=problems)
 
 
 def load_review_file(path: Path, root: Path) -> Document:
@@ -183,20 +187,22 @@ def load_review_file(path: Path, root: Path) -> Document:
         ) from None
     # The split keeps the end of the opening "---" line at the start of ``front`` and the end of
     # the closing one at the start of ``body``, so line 1 of ``front`` is line 1 of the file.
-    data, lines = parse_yaml(front, shown_as, first_line=1)
+    data, lines, problems = parse_yaml(front, shown_as, first_line=1)
     closing_line = 1 + front.count("\n")
     body_line = closing_line + len(body) - len(body.lstrip("\n"))
-    return Document(shown_as, data, lines, body=body.strip(), body_line=body_line)
+    return Document(shown_as, data, lines, body=body.strip(), body_line=body_line, problems=problems)
 
 
 def load(content_dir: Path) -> RawContent:
-    """Read every content file, collecting the errors of all files before raising."""
+    """Read every content file; a file that cannot be read is left out and its error kept."""
     root = content_dir.parent
     errors: list[ContentError] = []
 
     def attempt(loader, path: Path) -> Document | None:
         try:
-            return loader(path, root)
+            document = loader(path, root)
+            errors.extend(document.problems)
+            return document
         except ContentErrors as failure:
             errors.extend(failure.errors)
             return None
@@ -214,12 +220,11 @@ def load(content_dir: Path) -> RawContent:
     strings = attempt(load_yaml_file, strings_path) if strings_path.is_file() else None
     vocabularies = {name: required(f"vocabularies/{name}.yml") for name in VOCABULARIES}
     reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
-    if errors:
-        raise ContentErrors(errors)
     return RawContent(
         settings=settings,
         strings=strings,
         reviews=[review for review in reviews if review is not None],
+        errors=errors,
         **vocabularies,
     )
 

@@ -6,11 +6,11 @@ Nothing here touches the disk; the writer does. Paths are relative to the MkDocs
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jinja2
-
 from pydantic import BaseModel
 
 from generator.model import (
@@ -101,7 +101,9 @@ def render(site: Site) -> dict[str, str]:
     for entry in site.reviews:
         pages[f"reviews/{entry.review.id}.md"] = ("briefing.md.j2", {"entry": entry}, [entry.source])
     for key, theme in site.themes.items():
-        on_theme = [tagged for tagged in points if key in point_themes(tagged.entry.review, tagged.section, tagged.point)]
+        on_theme = [
+            tagged for tagged in points if key in point_themes(tagged.entry.review, tagged.section, tagged.point)
+        ]
         pages[f"themes/{key}.md"] = (
             "theme.md.j2",
             {"key": key, "theme": theme, "points": on_theme},
@@ -159,7 +161,9 @@ def _guide_context() -> dict:
         ("The Markdown after the front matter", CaseSummary),
     ]
     return {
-        "models": [ModelDoc(title, " ".join((model.__doc__ or "").split()), field_docs(model)) for title, model in documented],
+        "models": [
+            ModelDoc(title, " ".join((model.__doc__ or "").split()), field_docs(model)) for title, model in documented
+        ],
         "settings_fields": field_docs(Settings),
         "example": example_review_text(),
     }
@@ -169,7 +173,13 @@ def render_page(site: Site, template: str, context: dict, sources: list[str]) ->
     """One page: the generated-file note, then the template's output."""
     s = site.strings
     note = s["generated_note"].format(sources=", ".join(sources))
-    body = environment().get_template(template).render(
-        site=site, s=s, point_anchor=point_anchor, point_themes=point_themes, **context
+    body = (
+        environment()
+        .get_template(template)
+        .render(site=site, s=s, point_anchor=point_anchor, point_themes=point_themes, **context)
     )
-    return f"<!-- {note} -->\n\n{body.strip()}\n"
+    body = body.strip()
+    title = body.splitlines()[0].removeprefix("# ") if body.startswith("# ") else ""
+    # MkDocs takes the title from front matter, which must open the file; the same note also
+    # goes in the page body so that the built HTML says where it came from.
+    return f"---\n# {note}\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n<!-- {note} -->\n\n{body}\n"

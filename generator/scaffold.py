@@ -13,11 +13,15 @@ EXAMPLE_ID = "example-2024-child-a"
 def new_review_text(review_id: str, today: datetime.date | None = None) -> str:
     """A review file for ``review_id`` with every field, a comment on each, status draft."""
     published = (today or datetime.date.today()).isoformat()
-    return environment().get_template("new_review.md.j2").render(
-        id=review_id,
-        title="Child Safeguarding Practice Review: Child A",
-        pseudonym="Child A",
-        published=published,
+    return (
+        environment()
+        .get_template("new_review.md.j2")
+        .render(
+            id=review_id,
+            title="Child Safeguarding Practice Review: Child A",
+            pseudonym="Child A",
+            published=published,
+        )
     )
 
 

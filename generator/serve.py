@@ -45,12 +45,17 @@ def regenerate(project: Project) -> bool:
     try:
         _, report = generate(project)
     except ContentErrors as failure:
-        click.secho(f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:", fg="red", err=True)
+        click.secho(
+            f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:", fg="red", err=True
+        )
         click.echo(str(failure), err=True)
         return False
     changed = report.written + report.removed
     if changed:
-        click.echo(f"Regenerated {len(changed)} page(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}", err=True)
+        click.echo(
+            f"Regenerated {len(changed)} page(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}",
+            err=True,
+        )
     return True
 
 
@@ -66,6 +71,3 @@ def serve(project: Project, dev_addr: str) -> None:
         mkdocs_serve(config_file=str(project.config_file), livereload=True, dev_addr=dev_addr)
     finally:
         observer.stop()
-
-
-

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +24,6 @@ from generator.model import (
     NOT_DATED,
     AgeGroup,
     Agency,
-    CaseSummary,
     Review,
     ReviewType,
     Settings,
@@ -62,7 +61,7 @@ class Site:
 
 def validate(raw: RawContent) -> Site:
     """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem."""
-    errors: list[ContentError] = []
+    errors: list[ContentError] = list(raw.errors)
     settings = _as_model(raw.settings, Settings, (), errors)
     strings = _strings(raw.strings, errors)
     review_types = _vocabulary(raw.review_types, ReviewType, errors)
@@ -80,9 +79,10 @@ def validate(raw: RawContent) -> Site:
     for document in raw.reviews:
         review = _as_model(document, Review, (), errors)
         summary = _case_summary(document, errors)
+        if isinstance(document.data, dict):
+            _check_references(document, vocabularies, errors)
         if review is None:
             continue
-        _check_references(document, review, vocabularies, errors)
         earlier = first_file_of_id.setdefault(review.id, document)
         if earlier is not document:
             errors.append(
@@ -138,8 +138,19 @@ def _as_model(document: Document | None, model: type[Model], loc: Loc, errors: l
         return model.model_validate(data)
     except ValidationError as failure:
         for detail in failure.errors():
+            if detail["type"] == "string_pattern_mismatch" and _is_reference(detail["loc"]):
+                continue  # reported with a suggestion by _check_references
             errors.append(_content_error(document, model, loc, detail))
         return None
+
+
+def _is_reference(loc: Loc) -> bool:
+    """Whether ``loc`` names a vocabulary entry (see ``REFERENCES``)."""
+    return any(
+        len(pattern) == len(loc)
+        and all(p == part or (p == "*" and isinstance(part, int)) for p, part in zip(pattern, loc, strict=False))
+        for pattern in REFERENCES
+    )
 
 
 def _content_error(document: Document, model: type[BaseModel], base: Loc, detail: dict[str, Any]) -> ContentError:
@@ -147,15 +158,17 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
     loc = (*base, *detail["loc"])
     kind = detail["type"]
     field = _dotted(loc)
-    if kind == "missing":
+    if kind in ("missing", "too_short") and loc[-1] == "questions":
+        message = "a learning point needs at least one reflection question"
+    elif kind == "missing":
         message = "missing required field"
     elif kind == "extra_forbidden":
         known = _field_names(model, detail["loc"][:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        message = "unknown field" + (f"; did you mean '{guess[0]}'?" if guess else f"; expected one of: {', '.join(known)}")
+        message = "unknown field" + (
+            f"; did you mean '{guess[0]}'?" if guess else f"; expected one of: {', '.join(known)}"
+        )
         return ContentError(document.path, document.lines.line_of(loc, key=True), field, message)
-    elif kind == "too_short" and loc[-1] == "questions":
-        message = "a learning point needs at least one reflection question"
     elif kind == "too_short":
         message = "needs at least one item"
     elif kind == "string_too_short":
@@ -197,14 +210,22 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+_TYPE_NAMES = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a set of fields",
+}
+
+
 def _kind(value: Any) -> str:
+    """What an author wrote, in their words: ``a list``, ``'abc' (text)``."""
     if value is None:
         return "nothing"
-    if isinstance(value, dict):
-        return "a set of fields"
-    if isinstance(value, list):
-        return "a list"
-    return f"{yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()!s} ({type(value).__name__.replace('str', 'text').replace('int', 'number').replace('bool', 'true/false')})"
+    name = _TYPE_NAMES.get(type(value), type(value).__name__)
+    return name if isinstance(value, list | dict) else f"{value!r} ({name})"
 
 
 def _vocabulary(document: Document | None, model: type[Model], errors: list[ContentError]) -> dict[str, Model]:
@@ -272,45 +293,59 @@ def _case_summary(document: Document, errors: list[ContentError]) -> str | None:
     return None
 
 
-def _check_references(
-    document: Document, review: Review, vocabularies: dict[str, dict[str, Any]], errors: list[ContentError]
-) -> None:
-    """Every theme, agency, review type and age group a review names must be in its vocabulary."""
-    references: list[tuple[Loc, str, str]] = [
-        (("review_type",), review.review_type, "review_types.yml"),
-        (("age_group",), review.age_group, "age_groups.yml"),
-    ]
-    references += [(("themes", i), key, "themes.yml") for i, key in enumerate(review.themes)]
-    references += [(("agencies", i), key, "agencies.yml") for i, key in enumerate(review.agencies)]
-    for s, section in enumerate(review.sections):
-        references += [(("sections", s, "themes", i), key, "themes.yml") for i, key in enumerate(section.themes)]
-        for p, point in enumerate(section.learning_points):
-            here = ("sections", s, "learning_points", p)
-            references += [((*here, "themes", i), key, "themes.yml") for i, key in enumerate(point.themes)]
-            references += [((*here, "agencies", i), key, "agencies.yml") for i, key in enumerate(point.agencies)]
-    for r, recommendation in enumerate(review.recommendations):
-        references += [
-            (("recommendations", r, "addressed_to", i), key, "agencies.yml")
-            for i, key in enumerate(recommendation.addressed_to)
-        ]
-    for loc, key, vocabulary_file in references:
+REFERENCES: dict[tuple[str, ...], str] = {
+    ("review_type",): "review_types.yml",
+    ("age_group",): "age_groups.yml",
+    ("themes", "*"): "themes.yml",
+    ("agencies", "*"): "agencies.yml",
+    ("sections", "*", "themes", "*"): "themes.yml",
+    ("sections", "*", "learning_points", "*", "themes", "*"): "themes.yml",
+    ("sections", "*", "learning_points", "*", "agencies", "*"): "agencies.yml",
+    ("recommendations", "*", "addressed_to", "*"): "agencies.yml",
+}
+"""Where a review names a vocabulary entry (``*`` is every item of a list), and which file."""
+
+
+def _values_at(data: Any, pattern: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every value in ``data`` matching ``pattern``, with its location."""
+    if not pattern:
+        yield loc, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*" and isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _values_at(item, rest, (*loc, index))
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest, (*loc, head))
+
+
+def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]], errors: list[ContentError]) -> None:
+    """Every theme, agency, review type and age group a review names must be in its vocabulary.
+
+    This reads the raw data, so it still runs when the file has other errors."""
+    for pattern, vocabulary_file in REFERENCES.items():
         vocabulary = vocabularies[vocabulary_file]
-        if key in vocabulary:
-            continue
-        errors.append(
-            ContentError(
-                document.path,
-                document.lines.line_of(loc),
-                _dotted(loc),
-                f"unknown {vocabulary_file.removesuffix('.yml').replace('_', ' ').removesuffix('s')} "
-                f"{key!r}{_suggestion(key, vocabulary)} (see content/vocabularies/{vocabulary_file})",
+        if not vocabulary:
+            continue  # the vocabulary file itself is broken and has been reported
+        for loc, key in _values_at(document.data, pattern):
+            if not isinstance(key, str) or key in vocabulary:
+                continue  # a wrong type is reported by the model
+            kind = vocabulary_file.removesuffix(".yml").replace("_", " ").removesuffix("s")
+            errors.append(
+                ContentError(
+                    document.path,
+                    document.lines.line_of(loc),
+                    _dotted(loc),
+                    f"unknown {kind} {key!r}{_suggestion(key, vocabulary)} (see content/vocabularies/{vocabulary_file})",
+                )
             )
-        )
 
 
 def _suggestion(key: str, vocabulary: dict[str, Any]) -> str:
     """``; did you mean 'x'?`` for the nearest key or name, or nothing if none is near."""
     by_name = {entry.name.lower(): name for name, entry in vocabulary.items()}
+    for name, entry in vocabulary.items():
+        by_name.update({synonym.lower(): name for synonym in getattr(entry, "synonyms", [])})
     guess = difflib.get_close_matches(key, list(vocabulary), n=1, cutoff=0.6)
     if not guess:
         named = difflib.get_close_matches(key.replace("-", " ").lower(), list(by_name), n=1, cutoff=0.6)

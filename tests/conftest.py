@@ -1,0 +1,81 @@
+"""Shared fixtures: throwaway projects built from the repository's own files."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, build
+
+REPO = Path(__file__).resolve().parents[1]
+
+MINIMAL_REVIEW = """\
+---
+id: test-2024-child-a
+title: "Child A: a test review"
+pseudonyms: [Child A]
+review_type: cspr
+board: Test Safeguarding Children Partnership
+nation: England
+published: "2024-03-01"
+status: published
+age_group: under-1
+themes: [information-sharing]
+summary: A short summary.
+sections:
+  - heading: Sharing information
+    narrative: What happened.
+    learning_points:
+      - point: Share what you know.
+        questions:
+          - How do you share?
+good_practice: []
+recommendations: []
+board_questions: []
+board_response: ""
+further_reading: []
+report:
+  title: Full report
+---
+The case summary.
+"""
+"""A valid review file. Its line numbers are relied on by tests: ``id`` is line 2,
+``published`` line 8, ``themes`` line 11, the first learning point line 17."""
+
+
+def make_project(root: Path, *, with_sample_reviews: bool = False) -> Project:
+    """A project in ``root`` with the repository's settings, vocabularies and site config."""
+    content = root / "content"
+    (content / "reviews").mkdir(parents=True)
+    shutil.copytree(REPO / "content" / "vocabularies", content / "vocabularies")
+    shutil.copy(REPO / "content" / "settings.yml", content / "settings.yml")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "theme_overrides", root / "theme_overrides")
+    if with_sample_reviews:
+        for review in sorted((REPO / "content" / "reviews").glob("*.md")):
+            shutil.copy(review, content / "reviews" / review.name)
+    return Project(root)
+
+
+def write_review(project: Project, name: str, text: str) -> Path:
+    """Write ``text`` (dedented) as ``content/reviews/<name>``."""
+    path = project.content_dir / "reviews" / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project: settings and vocabularies, no reviews."""
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sample content, built once for the whole test run."""
+    project = make_project(tmp_path_factory.mktemp("sample"), with_sample_reviews=True)
+    build(project)
+    return project
