@@ -81,19 +81,8 @@ def validate(raw: RawContent) -> Site:
         summary = _case_summary(document, errors)
         if isinstance(document.data, dict):
             _check_references(document, vocabularies, errors)
-        if review is None:
-            continue
-        earlier = first_file_of_id.setdefault(review.id, document)
-        if earlier is not document:
-            errors.append(
-                ContentError(
-                    document.path,
-                    document.lines.line_of(("id",)),
-                    "id",
-                    f"{review.id!r} is already the id of {earlier.path}; ids must be unique",
-                )
-            )
-        if summary is not None:
+            _check_unique_id(document, first_file_of_id, errors)
+        if review is not None and summary is not None:
             entries.append(ReviewEntry(review, summary, document.path))
     if errors or settings is None:
         raise ContentErrors(errors)
@@ -115,6 +104,24 @@ def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:
     dated = [entry for entry in by_id if entry.review.published != NOT_DATED]
     undated = [entry for entry in by_id if entry.review.published == NOT_DATED]
     return sorted(dated, key=lambda entry: entry.review.published, reverse=True) + undated
+
+
+def _check_unique_id(document: Document, first_file_of_id: dict[str, Document], errors: list[ContentError]) -> None:
+    """A review's id must not be the id of an earlier file (read from the raw data, so a file
+    with other errors still claims its id)."""
+    review_id = document.data.get("id")
+    if not isinstance(review_id, str):
+        return
+    earlier = first_file_of_id.setdefault(review_id, document)
+    if earlier is not document:
+        errors.append(
+            ContentError(
+                document.path,
+                document.lines.line_of(("id",)),
+                "id",
+                f"{review_id!r} is already the id of {earlier.path}; ids must be unique",
+            )
+        )
 
 
 def _as_model(document: Document | None, model: type[Model], loc: Loc, errors: list[ContentError]) -> Model | None:
@@ -158,7 +165,7 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
     loc = (*base, *detail["loc"])
     kind = detail["type"]
     field = _dotted(loc)
-    if kind in ("missing", "too_short") and loc[-1] == "questions":
+    if loc[-1] == "questions" and (kind in ("missing", "too_short") or detail["input"] is None):
         message = "a learning point needs at least one reflection question"
     elif kind == "missing":
         message = "missing required field"
@@ -305,6 +312,14 @@ REFERENCES: dict[tuple[str, ...], str] = {
 }
 """Where a review names a vocabulary entry (``*`` is every item of a list), and which file."""
 
+VOCABULARY_ENTRY = {
+    "review_types.yml": "review type",
+    "age_groups.yml": "age group",
+    "themes.yml": "theme",
+    "agencies.yml": "agency",
+}
+"""What one entry of each vocabulary is called in messages."""
+
 
 def _values_at(data: Any, pattern: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
     """Every value in ``data`` matching ``pattern``, with its location."""
@@ -330,7 +345,7 @@ def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]
         for loc, key in _values_at(document.data, pattern):
             if not isinstance(key, str) or key in vocabulary:
                 continue  # a wrong type is reported by the model
-            kind = vocabulary_file.removesuffix(".yml").replace("_", " ").removesuffix("s")
+            kind = VOCABULARY_ENTRY[vocabulary_file]
             errors.append(
                 ContentError(
                     document.path,

@@ -79,3 +79,22 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = make_project(tmp_path_factory.mktemp("sample"), with_sample_reviews=True)
     build(project)
     return project
+
+
+GOLDEN = Path(__file__).with_name("golden")
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare ``actual`` with ``tests/golden/<name>``.
+
+    Refresh every golden file after an intended change with:
+        LL_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    then review the diff with ``git diff tests/golden``."""
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("LL_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}; create it with LL_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"

@@ -1,0 +1,217 @@
+"""Each class of bad input gives a ``path:line: field: message`` error, all at once."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MINIMAL_REVIEW, write_review
+
+from generator.build import Project, check
+from generator.errors import ContentErrors
+
+
+def errors_of(project: Project) -> list[str]:
+    with pytest.raises(ContentErrors) as failure:
+        check(project)
+    return [str(error) for error in failure.value.errors]
+
+
+def test_minimal_review_is_valid(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    site = check(project)
+    [entry] = site.reviews
+    assert entry.review.id == "test-2024-child-a"
+    assert entry.case_summary == "The case summary."
+    assert entry.review.sections[0].learning_points[0].questions == ["How do you share?"]
+
+
+def test_yaml_syntax_error_gives_the_real_line(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test", "board: Test\n  nested: x"))
+    assert errors_of(project) == ["content/reviews/a.md:7: YAML syntax error: mapping values are not allowed here"]
+
+
+def test_unclosed_list_reports_where_yaml_noticed(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("pseudonyms: [Child A]", 'pseudonyms: [Child A\n"x": 1'))
+    [error] = errors_of(project)
+    assert error.startswith("content/reviews/a.md:5: YAML syntax error:")
+
+
+def test_missing_required_field(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test Safeguarding Children Partnership\n", ""))
+    assert errors_of(project) == ["content/reviews/a.md:2: board: missing required field"]
+
+
+def test_unknown_field_suggests_the_intended_one(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("summary:", "sumary:"))
+    assert errors_of(project) == [
+        "content/reviews/a.md:2: summary: missing required field",
+        "content/reviews/a.md:12: sumary: unknown field; did you mean 'summary'?",
+    ]
+
+
+def test_unknown_nested_field_names_its_path(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("    narrative:", "    narative:"))
+    assert "content/reviews/a.md:15: sections[1].narative: unknown field; did you mean 'narrative'?" in errors_of(
+        project
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("nation: England", "nation: England\nsubject_age: [1, 2]"), "subject_age: input should be a valid string, found a list"),
+        (("themes: [information-sharing]", "themes: information-sharing"), "themes: input should be a valid list, found 'information-sharing' (text)"),
+        (("status: published", "status: yes"), "status: input should be 'draft' or 'published', found True (true/false)"),
+    ],
+)
+def test_wrong_types(project: Project, change: tuple[str, str], expected: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace(*change))
+    [error] = errors_of(project)
+    assert error.split(": ", 1)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "message"),
+    [
+        ('"2024-02-30"', "published: 2024-02-30 is not a real date (day is out of range for month)"),
+        ('"2024-13"', "published: 2024-13 is not a real date (month must be in 1..12)"),
+        ('"31/01/2024"', "published: use YYYY-MM-DD, YYYY-MM, YYYY or 'not dated', not '31/01/2024'"),
+        ("2024-3-1", "published: use YYYY-MM-DD, YYYY-MM, YYYY or 'not dated', not '2024-3-1'"),
+    ],
+)
+def test_invalid_and_impossible_dates(project: Project, published: str, message: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace('"2024-03-01"', published))
+    assert errors_of(project) == [f"content/reviews/a.md:8: {message}"]
+
+
+@pytest.mark.parametrize("published", ["2019", '"2019-04"', "2019-04-11", '"not dated"'])
+def test_partial_dates_are_accepted(project: Project, published: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace('"2024-03-01"', published))
+    check(project)
+
+
+def test_unknown_vocabulary_entries_suggest_the_nearest(project: Project) -> None:
+    text = (
+        MINIMAL_REVIEW.replace("review_type: cspr", "review_type: serious-case-review")
+        .replace("themes: [information-sharing]", "themes: [information-shareing, hidden men]")
+        .replace("          - How do you share?\n", "          - How do you share?\n        agencies: [polise]\n")
+    )
+    write_review(project, "a.md", text)
+    assert errors_of(project) == [
+        "content/reviews/a.md:5: review_type: unknown review type 'serious-case-review'; did you mean 'scr'? "
+        "(see content/vocabularies/review_types.yml)",
+        "content/reviews/a.md:11: themes[1]: unknown theme 'information-shareing'; did you mean 'information-sharing'? "
+        "(see content/vocabularies/themes.yml)",
+        "content/reviews/a.md:11: themes[2]: unknown theme 'hidden men'; did you mean 'invisible-fathers'? "
+        "(see content/vocabularies/themes.yml)",
+        "content/reviews/a.md:20: sections[1].learning_points[1].agencies[1]: unknown agency 'polise'; "
+        "did you mean 'police'? (see content/vocabularies/agencies.yml)",
+    ]
+
+
+def test_duplicate_review_ids(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    write_review(project, "b.md", MINIMAL_REVIEW)
+    assert errors_of(project) == [
+        "content/reviews/b.md:2: id: 'test-2024-child-a' is already the id of content/reviews/a.md; ids must be unique"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("questions", "line", "message"),
+    [
+        ("        questions: []\n", 18, "a learning point needs at least one reflection question"),
+        ("", 17, "a learning point needs at least one reflection question"),
+        ("        questions:\n", 18, "a learning point needs at least one reflection question"),
+    ],
+    ids=["empty list", "no field", "no value"],
+)
+def test_learning_point_without_a_question(project: Project, questions: str, line: int, message: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("        questions:\n          - How do you share?\n", questions))
+    assert errors_of(project) == [f"content/reviews/a.md:{line}: sections[1].learning_points[1].questions: {message}"]
+
+
+def test_learning_point_without_a_question_names_its_line(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("          - How do you share?\n", "          []\n").replace("        questions:\n", "        questions:\n"))
+    assert errors_of(project) == [
+        "content/reviews/a.md:19: sections[1].learning_points[1].questions: a learning point needs at least one reflection question"
+    ]
+
+
+def test_file_that_is_not_utf8(project: Project) -> None:
+    path = project.content_dir / "reviews" / "a.md"
+    path.write_bytes(MINIMAL_REVIEW.replace("The case summary.", "Caf\xe9 visit.").encode("cp1252"))
+    assert errors_of(project) == [
+        "content/reviews/a.md:28: file is not UTF-8 text (byte 0xe9); save it with UTF-8 encoding"
+    ]
+
+
+def test_repeated_key(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: published\nstatus: draft"))
+    assert errors_of(project) == ["content/reviews/a.md:10: status: this field is given twice; keep one"]
+
+
+def test_missing_case_summary(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("The case summary.\n", ""))
+    assert errors_of(project) == [
+        "content/reviews/a.md:27: case summary: the case summary (the Markdown after the front matter) is missing"
+    ]
+
+
+def test_no_front_matter(project: Project) -> None:
+    write_review(project, "a.md", "# Just Markdown\n")
+    assert errors_of(project) == [
+        "content/reviews/a.md:1: a review file must start with a '---' line and its front matter"
+    ]
+
+
+def test_every_error_in_every_file_at_once(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("summary:", "sumary:"))
+    write_review(project, "b.md", MINIMAL_REVIEW.replace("board: Test", "board: Test\n  nested: x"))
+    (project.content_dir / "reviews" / "c.md").write_bytes(b"---\nid: \xff\n---\n")
+    write_review(project, "d.md", MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-d").replace("nation: England", "nation: Englnd"))
+    (project.content_dir / "settings.yml").write_text("site_name: X\n", encoding="utf-8")
+    errors = errors_of(project)
+    files = {error.split(":")[0] for error in errors}
+    assert files == {
+        "content/reviews/a.md",
+        "content/reviews/b.md",
+        "content/reviews/c.md",
+        "content/reviews/d.md",
+        "content/settings.yml",
+    }
+    assert "content/settings.yml:1: board_name: missing required field" in errors
+    assert any(error.startswith("content/reviews/d.md:7: nation: input should be 'England'") for error in errors)
+
+
+def test_vocabulary_files_are_checked(project: Project) -> None:
+    themes = project.content_dir / "vocabularies" / "themes.yml"
+    themes.write_text(themes.read_text(encoding="utf-8") + "Bad Key:\n  name: X\n  descripton: y\n", encoding="utf-8")
+    errors = errors_of(project)
+    assert errors[0].startswith("content/vocabularies/themes.yml:")
+    assert errors[0].endswith(": Bad Key: a key must be lowercase letters, digits and single hyphens")
+
+
+def test_vocabulary_entry_typo(project: Project) -> None:
+    agencies = project.content_dir / "vocabularies" / "agencies.yml"
+    lines = agencies.read_text(encoding="utf-8").count("\n")
+    agencies.write_text(agencies.read_text(encoding="utf-8") + "ambulance:\n  nmae: Ambulance service\n", encoding="utf-8")
+    assert errors_of(project) == [
+        f"content/vocabularies/agencies.yml:{lines + 2}: ambulance.name: missing required field",
+        f"content/vocabularies/agencies.yml:{lines + 2}: ambulance.nmae: unknown field; did you mean 'name'?",
+    ]
+
+
+def test_interface_strings_can_be_reworded_but_not_misspelt(project: Project) -> None:
+    (project.content_dir / "strings.yml").write_text(
+        "learning_points: What we learned\nlearnng_point: Lesson\n", encoding="utf-8"
+    )
+    assert errors_of(project) == [
+        "content/strings.yml:2: learnng_point: unknown interface string; did you mean 'learning_point'?"
+    ]
+
+
+def test_drafts_are_checked_but_not_published(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft"))
+    assert check(project).reviews == []
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft").replace("summary:", "sumary:"))
+    assert len(errors_of(project)) == 2
