@@ -174,7 +174,11 @@ def load_yaml_file(path: Path, root: Path) -> Document:
 def load_review_file(path: Path, root: Path) -> Document:
     """Load a review: YAML front matter between ``---`` lines, then the Markdown case summary."""
     shown_as = path.relative_to(root).as_posix()
-    text = read_text(path, shown_as)
+    return parse_review(read_text(path, shown_as), shown_as)
+
+
+def parse_review(text: str, shown_as: str) -> Document:
+    """Split a review's text into front matter and case summary, and parse the front matter."""
     if not text.startswith("---"):
         raise ContentErrors(
             [ContentError(shown_as, 1, "", "a review file must start with a '---' line and its front matter")]

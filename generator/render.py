@@ -96,7 +96,11 @@ def render(site: Site) -> dict[str, str]:
         "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
         "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
         "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
-        "guide/authors.md": ("authors_guide.md.j2", _guide_context(), ["generator/model.py", "content/vocabularies/"]),
+        "guide/authors.md": (
+            "authors_guide.md.j2",
+            _guide_context(site),
+            ["generator/model.py", "content/vocabularies/"],
+        ),
     }
     for entry in site.reviews:
         pages[f"reviews/{entry.review.id}.md"] = ("briefing.md.j2", {"entry": entry}, [entry.source])
@@ -148,7 +152,7 @@ def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
     ]
 
 
-def _guide_context() -> dict:
+def _guide_context(site: Site) -> dict:
     from generator.scaffold import example_review_text
 
     documented = [
@@ -166,7 +170,24 @@ def _guide_context() -> dict:
         ],
         "settings_fields": field_docs(Settings),
         "example": example_review_text(),
+        "example_error": _example_error(site),
     }
+
+
+def _example_error(site: Site) -> str:
+    """A real error message: the example file with a misspelt theme, as ``check`` reports it."""
+    from generator.errors import ContentErrors
+    from generator.load import parse_review
+    from generator.scaffold import EXAMPLE_ID, example_review_text
+    from generator.validate import validate_reviews
+
+    text = example_review_text().replace("themes:\n  - information-sharing", "themes:\n  - hidden-men", 1)
+    document = parse_review(text, f"content/reviews/{EXAMPLE_ID}.md")
+    try:
+        validate_reviews([document], site)
+    except ContentErrors as failure:
+        return str(failure.errors[0])
+    raise AssertionError("the example error is no longer an error")
 
 
 def render_page(site: Site, template: str, context: dict, sources: list[str]) -> str:

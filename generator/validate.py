@@ -74,16 +74,7 @@ def validate(raw: RawContent) -> Site:
         "agencies.yml": agencies,
         "age_groups.yml": age_groups,
     }
-    entries: list[ReviewEntry] = []
-    first_file_of_id: dict[str, Document] = {}
-    for document in raw.reviews:
-        review = _as_model(document, Review, (), errors)
-        summary = _case_summary(document, errors)
-        if isinstance(document.data, dict):
-            _check_references(document, vocabularies, errors)
-            _check_unique_id(document, first_file_of_id, errors)
-        if review is not None and summary is not None:
-            entries.append(ReviewEntry(review, summary, document.path))
+    entries = _reviews(raw.reviews, vocabularies, errors)
     if errors or settings is None:
         raise ContentErrors(errors)
     published = [entry for entry in entries if entry.review.status == "published"]
@@ -96,6 +87,38 @@ def validate(raw: RawContent) -> Site:
         age_groups=age_groups,
         reviews=newest_first(published),
     )
+
+
+def validate_reviews(documents: list[Document], site: Site) -> list[ReviewEntry]:
+    """Check review documents against an already validated site's vocabularies."""
+    vocabularies = {
+        "review_types.yml": site.review_types,
+        "themes.yml": site.themes,
+        "agencies.yml": site.agencies,
+        "age_groups.yml": site.age_groups,
+    }
+    errors: list[ContentError] = []
+    entries = _reviews(documents, vocabularies, errors)
+    if errors:
+        raise ContentErrors(errors)
+    return entries
+
+
+def _reviews(
+    documents: list[Document], vocabularies: dict[str, dict[str, Any]], errors: list[ContentError]
+) -> list[ReviewEntry]:
+    """Every review that validates; the problems of the others are added to ``errors``."""
+    entries: list[ReviewEntry] = []
+    first_file_of_id: dict[str, Document] = {}
+    for document in documents:
+        review = _as_model(document, Review, (), errors)
+        summary = _case_summary(document, errors)
+        if isinstance(document.data, dict):
+            _check_references(document, vocabularies, errors)
+            _check_unique_id(document, first_file_of_id, errors)
+        if review is not None and summary is not None:
+            entries.append(ReviewEntry(review, summary, document.path))
+    return entries
 
 
 def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:

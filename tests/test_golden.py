@@ -6,8 +6,8 @@ After an intended change, refresh them and review the diff:
 
 from __future__ import annotations
 
-from conftest import MINIMAL_REVIEW, REPO, assert_golden, write_review
 from click.testing import CliRunner
+from conftest import MINIMAL_REVIEW, REPO, assert_golden, write_review
 
 from generator.build import Project, check
 from generator.cli import main
@@ -15,7 +15,9 @@ from generator.render import render
 
 FULL_REVIEW = (
     MINIMAL_REVIEW.replace("nation: England", "nation: England\nsubject_age: 4 months")
-    .replace("themes: [information-sharing]", "themes: [information-sharing, invisible-fathers]\nagencies: [police, gp]")
+    .replace(
+        "themes: [information-sharing]", "themes: [information-sharing, invisible-fathers]\nagencies: [police, gp]"
+    )
     .replace(
         "          - How do you share?\n",
         "          - How do you share?\n          - Who do you tell?\n        agencies: [police]\n"

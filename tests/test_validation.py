@@ -58,9 +58,18 @@ def test_unknown_nested_field_names_its_path(project: Project) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("nation: England", "nation: England\nsubject_age: [1, 2]"), "subject_age: input should be a valid string, found a list"),
-        (("themes: [information-sharing]", "themes: information-sharing"), "themes: input should be a valid list, found 'information-sharing' (text)"),
-        (("status: published", "status: yes"), "status: input should be 'draft' or 'published', found True (true/false)"),
+        (
+            ("nation: England", "nation: England\nsubject_age: [1, 2]"),
+            "subject_age: input should be a valid string, found a list",
+        ),
+        (
+            ("themes: [information-sharing]", "themes: information-sharing"),
+            "themes: input should be a valid list, found 'information-sharing' (text)",
+        ),
+        (
+            ("status: published", "status: yes"),
+            "status: input should be 'draft' or 'published', found True (true/false)",
+        ),
     ],
 )
 def test_wrong_types(project: Project, change: tuple[str, str], expected: str) -> None:
@@ -126,12 +135,20 @@ def test_duplicate_review_ids(project: Project) -> None:
     ids=["empty list", "no field", "no value"],
 )
 def test_learning_point_without_a_question(project: Project, questions: str, line: int, message: str) -> None:
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("        questions:\n          - How do you share?\n", questions))
+    write_review(
+        project, "a.md", MINIMAL_REVIEW.replace("        questions:\n          - How do you share?\n", questions)
+    )
     assert errors_of(project) == [f"content/reviews/a.md:{line}: sections[1].learning_points[1].questions: {message}"]
 
 
 def test_learning_point_without_a_question_names_its_line(project: Project) -> None:
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("          - How do you share?\n", "          []\n").replace("        questions:\n", "        questions:\n"))
+    write_review(
+        project,
+        "a.md",
+        MINIMAL_REVIEW.replace("          - How do you share?\n", "          []\n").replace(
+            "        questions:\n", "        questions:\n"
+        ),
+    )
     assert errors_of(project) == [
         "content/reviews/a.md:19: sections[1].learning_points[1].questions: a learning point needs at least one reflection question"
     ]
@@ -168,7 +185,13 @@ def test_every_error_in_every_file_at_once(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW.replace("summary:", "sumary:"))
     write_review(project, "b.md", MINIMAL_REVIEW.replace("board: Test", "board: Test\n  nested: x"))
     (project.content_dir / "reviews" / "c.md").write_bytes(b"---\nid: \xff\n---\n")
-    write_review(project, "d.md", MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-d").replace("nation: England", "nation: Englnd"))
+    write_review(
+        project,
+        "d.md",
+        MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-d").replace(
+            "nation: England", "nation: Englnd"
+        ),
+    )
     (project.content_dir / "settings.yml").write_text("site_name: X\n", encoding="utf-8")
     errors = errors_of(project)
     files = {error.split(":")[0] for error in errors}
@@ -194,7 +217,9 @@ def test_vocabulary_files_are_checked(project: Project) -> None:
 def test_vocabulary_entry_typo(project: Project) -> None:
     agencies = project.content_dir / "vocabularies" / "agencies.yml"
     lines = agencies.read_text(encoding="utf-8").count("\n")
-    agencies.write_text(agencies.read_text(encoding="utf-8") + "ambulance:\n  nmae: Ambulance service\n", encoding="utf-8")
+    agencies.write_text(
+        agencies.read_text(encoding="utf-8") + "ambulance:\n  nmae: Ambulance service\n", encoding="utf-8"
+    )
     assert errors_of(project) == [
         f"content/vocabularies/agencies.yml:{lines + 2}: ambulance.name: missing required field",
         f"content/vocabularies/agencies.yml:{lines + 2}: ambulance.nmae: unknown field; did you mean 'name'?",
@@ -213,5 +238,7 @@ def test_interface_strings_can_be_reworded_but_not_misspelt(project: Project) ->
 def test_drafts_are_checked_but_not_published(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft"))
     assert check(project).reviews == []
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft").replace("summary:", "sumary:"))
+    write_review(
+        project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft").replace("summary:", "sumary:")
+    )
     assert len(errors_of(project)) == 2

@@ -1,0 +1,175 @@
+"""The ``briefings`` command: exit codes, messages, and what it leaves on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
+
+from generator.build import Project, check
+from generator.cli import main
+from generator.scaffold import example_review_text
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with a hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_check_passes_on_the_sample_content() -> None:
+    result = run("check", "--project", str(REPO))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Content is valid: 5 published briefing(s).\n"
+
+
+def test_check_reports_errors_and_exits_non_zero_without_a_traceback(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("summary:", "sumary:"))
+    process = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--project", str(project.root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 1
+    assert "content/reviews/a.md:12: sumary: unknown field; did you mean 'summary'?" in process.stderr
+    assert "2 error(s); nothing was published." in process.stderr
+    assert "Traceback" not in process.stderr
+
+
+def test_build_then_failed_build_leaves_site_and_pages_exactly_as_they_were(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    site_before, pages_before = snapshot(project.site_dir), snapshot(project.docs_dir)
+    assert "reviews/test-2024-child-a/index.html" in site_before
+
+    write_review(
+        project,
+        "a.md",
+        MINIMAL_REVIEW.replace("Child A: a test review", "Changed title").replace("summary:", "sumary:"),
+    )
+    result = run("build", "--project", str(project.root))
+    assert result.exit_code == 1
+    assert "sumary: unknown field" in result.stderr
+    assert snapshot(project.site_dir) == site_before
+    assert snapshot(project.docs_dir) == pages_before
+
+
+def test_site_build_failure_keeps_the_previous_site(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    before = snapshot(project.site_dir)
+    # Valid content, but a link to a page that does not exist: MkDocs' strict build fails.
+    write_review(
+        project, "a.md", MINIMAL_REVIEW.replace("narrative: What happened.", "narrative: See [this](nowhere.md).")
+    )
+    result = run("build", "--project", str(project.root))
+    assert result.exit_code == 1
+    assert "the site build failed" in result.stderr
+    assert "nowhere.md" in result.stderr
+    assert snapshot(project.site_dir) == before
+    assert not list(project.root.glob(".site-*"))
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = make_project(tmp_path / "one", with_sample_reviews=True)
+    second = make_project(tmp_path / "two", with_sample_reviews=True)
+    for project in (first, second):
+        assert run("build", "--project", str(project.root)).exit_code == 0
+    assert snapshot(first.docs_dir) == snapshot(second.docs_dir)
+    assert snapshot(first.site_dir) == snapshot(second.site_dir)
+    # A rebuild of unchanged content rewrites no page.
+    result = run("build", "--project", str(first.root))
+    assert "0 page(s) written" in result.stdout
+
+
+def test_removing_a_review_removes_its_pages(tmp_path: Path) -> None:
+    project = make_project(tmp_path, with_sample_reviews=True)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    assert (project.docs_dir / "reviews" / "kent-2019-child-j.md").is_file()
+    assert (project.site_dir / "reviews" / "kent-2019-child-j" / "index.html").is_file()
+
+    (project.content_dir / "reviews" / "kent-2019-child-j.md").unlink()
+    result = run("build", "--project", str(project.root))
+    assert result.exit_code == 0
+    assert "1 removed" in result.stdout
+    assert not (project.docs_dir / "reviews" / "kent-2019-child-j.md").exists()
+    assert not (project.site_dir / "reviews" / "kent-2019-child-j").exists()
+    leftovers = [
+        path
+        for path in project.site_dir.rglob("*")
+        if path.is_file() and "kent-2019-child-j" in path.read_text(errors="ignore")
+    ]
+    assert leftovers == []
+
+
+def test_every_generated_file_says_it_is_generated_and_from_what(sample_site: Project) -> None:
+    pages = sorted(sample_site.docs_dir.rglob("*.md"))
+    assert len(pages) > 40
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n# Generated by Learning Lessons from "), page
+        assert "edit the source, not this file." in text.splitlines()[1]
+    briefing = (sample_site.docs_dir / "reviews" / "kent-2019-child-j.md").read_text(encoding="utf-8")
+    assert "from content/reviews/kent-2019-child-j.md;" in briefing
+    for html in sample_site.site_dir.rglob("index.html"):
+        assert "<!-- Generated by Learning Lessons from " in html.read_text(encoding="utf-8"), html
+
+
+def test_new_writes_a_commented_review_that_checks(project: Project) -> None:
+    result = run("new", "--project", str(project.root), "kent-2025-child-b")
+    assert result.exit_code == 0, result.output
+    path = project.content_dir / "reviews" / "kent-2025-child-b.md"
+    text = path.read_text(encoding="utf-8")
+    assert "id: kent-2025-child-b" in text
+    assert "status: draft" in text
+    # Every field of the model is in the file, each with a comment above it.
+    from generator.model import Review
+
+    lines = text.splitlines()
+    for field in Review.model_fields:
+        [index] = [i for i, line in enumerate(lines) if line.startswith(f"{field}:")]
+        assert lines[index - 1].startswith("#"), field
+    # The scaffold validates as it is (it is a draft, so it is not published).
+    assert check(project).reviews == []
+    again = run("new", "--project", str(project.root), "kent-2025-child-b")
+    assert again.exit_code != 0
+    assert "already exists" in again.output
+
+
+def test_new_rejects_a_bad_id(project: Project) -> None:
+    result = run("new", "--project", str(project.root), "Kent Child B")
+    assert result.exit_code == 2
+    assert "lowercase letters, digits and hyphens" in result.output
+
+
+def test_example_file_is_what_new_writes() -> None:
+    assert (REPO / "content" / "example-review.md").read_text(encoding="utf-8") == example_review_text()
+
+
+def test_published_scaffold_builds(project: Project) -> None:
+    run("new", "--project", str(project.root), "example-2024-child-a")
+    path = project.content_dir / "reviews" / "example-2024-child-a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    assert (project.site_dir / "reviews" / "example-2024-child-a" / "index.html").is_file()
+
+
+def test_console_script_is_installed() -> None:
+    script = shutil.which("briefings", path=str(Path(sys.executable).parent))
+    assert script, "the briefings command is not installed"
+    process = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+    for command in ("build", "check", "serve", "new"):
+        assert command in process.stdout
