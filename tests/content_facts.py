@@ -1,0 +1,68 @@
+"""Facts read straight from the content files, independently of the generator's code, so that
+tests compare the built site with the content rather than with a hard-coded list."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import frontmatter
+
+
+def reviews(content_dir: Path) -> dict[str, dict]:
+    """Every published review's front matter, by id."""
+    found = {}
+    for path in sorted((content_dir / "reviews").glob("*.md")):
+        data = frontmatter.load(path).metadata
+        if data["status"] == "published":
+            found[data["id"]] = data
+    return found
+
+
+def points_on_theme(content_dir: Path, theme: str) -> list[tuple[str, str]]:
+    """(review id, point text) of every learning point whose themes include ``theme``: a point's
+    own themes, else its section's, else its review's."""
+    tagged = []
+    for review_id, review in reviews(content_dir).items():
+        for section in review["sections"]:
+            for point in section["learning_points"]:
+                themes = point.get("themes") or section.get("themes") or review["themes"]
+                if theme in themes:
+                    tagged.append((review_id, point["point"]))
+    return tagged
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def text_of(markup: str) -> str:
+    """The visible text of some HTML, whitespace collapsed."""
+    parser = _Text()
+    parser.feed(markup)
+    return normalise("".join(parser.parts))
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and strip Markdown emphasis, so content and page text compare."""
+    text = html.unescape(text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = text.replace("**", "").replace("*", "")
+    return " ".join(text.split())
