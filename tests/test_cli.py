@@ -173,3 +173,13 @@ def test_console_script_is_installed() -> None:
     process = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "check", "serve", "new"):
         assert command in process.stdout
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [block.strip() for block in readme.split("```sh")[1:3]]
+    commands = [command.split("```")[0].strip() for command in commands]
+    assert commands[0].startswith("python3 -m venv .venv")
+    for command in commands:
+        assert command in ci

@@ -1,0 +1,156 @@
+"""What a person does on the site, in real headless Chromium (Debian's, never a download)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import REPO, make_project
+from content_facts import reviews
+
+from generator.build import Project
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site: Project) -> Iterator[str]:
+    """The built sample site, served over HTTP on a free local port."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site.site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def word_only_in_one_review() -> tuple[str, str]:
+    """A word that occurs in one review's learning points and in no other review file."""
+    texts = {path.stem: path.read_text(encoding="utf-8").lower() for path in (REPO / "content" / "reviews").glob("*.md")}
+    for review_id, review in sorted(reviews(REPO / "content").items()):
+        points = " ".join(point["point"] for section in review["sections"] for point in section["learning_points"])
+        for word in sorted(set(re.findall(r"[a-z]{8,}", points.lower()))):
+            elsewhere = [other for other, text in texts.items() if other != review_id and word in text]
+            if not elsewhere:
+                return word, review_id
+    raise AssertionError("no word is unique to one review's learning points")
+
+
+def search(page: Page, query: str) -> None:
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    meta = page.locator(".md-search-result__meta")
+    # Material's search works only once its index has loaded and it stops saying "Initializing".
+    expect(meta).to_have_text(re.compile("Type to start searching"), timeout=15_000)
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    expect(meta).to_have_text(re.compile(r"\d+ matching documents?"), timeout=15_000)
+
+
+def test_search_finds_a_word_from_one_reviews_learning_points(page: Page, site_url: str) -> None:
+    word, review_id = word_only_in_one_review()
+    title = reviews(REPO / "content")[review_id]["title"]
+    page.goto(site_url)
+    search(page, word)
+    result = page.locator(f'.md-search-result__item a[href*="reviews/{review_id}/"]').first
+    expect(result).to_be_visible()
+    result.click()
+    page.wait_for_url(re.compile(rf"/reviews/{review_id}/"))
+    expect(page.locator("h1")).to_have_text(re.compile("^" + re.escape(title)))
+    expect(page.locator("article")).to_contain_text(re.compile(word, re.IGNORECASE))
+
+
+def test_theme_link_on_a_briefing_leads_to_its_theme_page(page: Page, site_url: str) -> None:
+    page.goto(site_url + "reviews/wiltshire-child-k/")
+    page.locator(".ll-key-facts a", has_text="Invisible fathers and significant men").click()
+    expect(page.locator("h1")).to_have_text(re.compile("^Invisible fathers and significant men"))
+    link = page.locator(".ll-point .admonition-title a").first
+    href = link.get_attribute("href")
+    link.click()
+    anchor = href.split("#")[1]
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: Page) -> None:
+    project = make_project(tmp_path, with_sample_reviews=True)
+    port = free_port()
+    command = [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/reviews/kent-2019-child-j/"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "briefings serve did not start"
+                time.sleep(0.3)
+        page.goto(url)
+        page.evaluate("window.notReloaded = true")
+        review = project.content_dir / "reviews" / "kent-2019-child-j.md"
+        marker = "A sentence added while the preview was open."
+        review.write_text(review.read_text(encoding="utf-8").rstrip() + f"\n\n{marker}\n", encoding="utf-8")
+        expect(page.locator("article")).to_contain_text(marker, timeout=30_000)
+        assert page.evaluate("window.notReloaded === undefined"), "the text changed without a page reload"
+        # A broken edit keeps the last good page and reports the error.
+        review.write_text(review.read_text(encoding="utf-8").replace("summary:", "sumary:"), encoding="utf-8")
+        time.sleep(2)
+        expect(page.locator("article")).to_contain_text(marker)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "sumary: unknown field" in output
+
+
+def test_chromium_is_debians() -> None:
+    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
