@@ -61,13 +61,21 @@ def regenerate(project: Project) -> bool:
 
 def serve(project: Project, dev_addr: str) -> None:
     """Generate the pages, watch ``content/`` and run MkDocs' live-reloading server."""
-    if not regenerate(project):
-        raise SystemExit(1)
+    try:
+        site, _ = generate(project)
+    except ContentErrors as failure:
+        click.echo(str(failure), err=True)
+        raise SystemExit(1) from None
     observer = Observer()
     observer.schedule(_Debounced(lambda: regenerate(project)), str(project.content_dir), recursive=True)
     observer.daemon = True
     observer.start()
     try:
-        mkdocs_serve(config_file=str(project.config_file), livereload=True, dev_addr=dev_addr)
+        mkdocs_serve(
+            config_file=str(project.config_file),
+            livereload=True,
+            dev_addr=dev_addr,
+            site_name=site.settings.site_name,
+        )
     finally:
         observer.stop()

@@ -30,8 +30,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None) -> None:
-    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly."""
+def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None, site_name: str) -> None:
+    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
+
+    ``site_name`` comes from the content's settings, so a board names its site in one place."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
@@ -42,7 +44,7 @@ def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None)
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        config = load_config(str(config_file), site_dir=str(staging), strict=True, site_name=site_name)
         mkdocs_build(config)
     except (MkDocsException, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)

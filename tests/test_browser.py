@@ -70,7 +70,9 @@ def site_url(sample_site: Project) -> Iterator[str]:
 
 def word_only_in_one_review() -> tuple[str, str]:
     """A word that occurs in one review's learning points and in no other review file."""
-    texts = {path.stem: path.read_text(encoding="utf-8").lower() for path in (REPO / "content" / "reviews").glob("*.md")}
+    texts = {
+        path.stem: path.read_text(encoding="utf-8").lower() for path in (REPO / "content" / "reviews").glob("*.md")
+    }
     for review_id, review in sorted(reviews(REPO / "content").items()):
         points = " ".join(point["point"] for section in review["sections"] for point in section["learning_points"])
         for word in sorted(set(re.findall(r"[a-z]{8,}", points.lower()))):
@@ -122,7 +124,16 @@ def free_port() -> int:
 def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: Page) -> None:
     project = make_project(tmp_path, with_sample_reviews=True)
     port = free_port()
-    command = [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--dev-addr", f"127.0.0.1:{port}"]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "serve",
+        "--project",
+        str(project.root),
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+    ]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}/reviews/kent-2019-child-j/"

@@ -183,3 +183,15 @@ def test_ci_runs_the_readme_commands() -> None:
     assert commands[0].startswith("python3 -m venv .venv")
     for command in commands:
         assert command in ci
+
+
+def test_site_name_comes_from_settings(project: Project) -> None:
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("site_name: Learning Lessons", "site_name: Kent Learning Hub"),
+        encoding="utf-8",
+    )
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    page = (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Child A: a test review - Kent Learning Hub</title>" in page
