@@ -72,8 +72,9 @@ class RawContent:
     """Files that could not be read at all; validation adds its own errors to these."""
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text so the model can report impossible ones."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader (libyaml's, where installed), but dates stay text so that the model
+    can report impossible ones."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -68,12 +68,7 @@ def validate(raw: RawContent) -> Site:
     themes = _vocabulary(raw.themes, Theme, errors)
     agencies = _vocabulary(raw.agencies, Agency, errors)
     age_groups = _vocabulary(raw.age_groups, AgeGroup, errors)
-    vocabularies = {
-        "review_types.yml": review_types,
-        "themes.yml": themes,
-        "agencies.yml": agencies,
-        "age_groups.yml": age_groups,
-    }
+    vocabularies = _by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
     if errors or settings is None:
         raise ContentErrors(errors)
@@ -91,17 +86,22 @@ def validate(raw: RawContent) -> Site:
 
 def validate_reviews(documents: list[Document], site: Site) -> list[ReviewEntry]:
     """Check review documents against an already validated site's vocabularies."""
-    vocabularies = {
-        "review_types.yml": site.review_types,
-        "themes.yml": site.themes,
-        "agencies.yml": site.agencies,
-        "age_groups.yml": site.age_groups,
-    }
+    vocabularies = _by_file(site.review_types, site.themes, site.agencies, site.age_groups)
     errors: list[ContentError] = []
     entries = _reviews(documents, vocabularies, errors)
     if errors:
         raise ContentErrors(errors)
     return entries
+
+
+def _by_file(review_types: dict, themes: dict, agencies: dict, age_groups: dict) -> dict[str, dict[str, Any]]:
+    """The vocabularies keyed by their file names, as ``REFERENCES`` names them."""
+    return {
+        "review_types.yml": review_types,
+        "themes.yml": themes,
+        "agencies.yml": agencies,
+        "age_groups.yml": age_groups,
+    }
 
 
 def _reviews(
