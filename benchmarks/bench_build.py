@@ -65,7 +65,7 @@ def one_run(copies: int) -> dict[str, float]:
         write_pages(pages, project.docs_dir)
         times["write"] = time.perf_counter() - start
         start = time.perf_counter()
-        build_site(project.config_file, project.site_dir, content_epoch(site), site.settings.site_name)
+        build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
         times["site (MkDocs)"] = time.perf_counter() - start
         times["total"] = sum(times.values())
         times["pages"] = len(pages)

@@ -52,7 +52,7 @@ def generate(project: Project) -> tuple[Site, WriteReport]:
 def build(project: Project) -> tuple[Site, WriteReport]:
     """The whole build: content to pages to ``site/``."""
     site, report = generate(project)
-    build_site(project.config_file, project.site_dir, content_epoch(site), site.settings.site_name)
+    build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
     return site, report
 
 

@@ -18,6 +18,7 @@ from watchdog.observers import Observer
 
 from generator.build import Project, generate
 from generator.errors import ContentErrors
+from generator.site import config_overrides
 
 
 class _Debounced(FileSystemEventHandler):
@@ -75,7 +76,7 @@ def serve(project: Project, dev_addr: str) -> None:
             config_file=str(project.config_file),
             livereload=True,
             dev_addr=dev_addr,
-            site_name=site.settings.site_name,
+            **config_overrides(site.settings),
         )
     finally:
         observer.stop()

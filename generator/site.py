@@ -17,6 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from generator.errors import SiteBuildError
+from generator.model import Settings
 
 
 class _Collect(logging.Handler):
@@ -30,10 +31,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None, site_name: str) -> None:
-    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
+def config_overrides(settings: Settings) -> dict[str, str]:
+    """What ``content/settings.yml`` sets in MkDocs' configuration, so it is said in one place."""
+    overrides = {"site_name": settings.site_name}
+    if settings.site_url:
+        overrides["site_url"] = settings.site_url
+    return overrides
 
-    ``site_name`` comes from the content's settings, so a board names its site in one place."""
+
+def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None, settings: Settings) -> None:
+    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
@@ -44,7 +51,7 @@ def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None,
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, site_name=site_name)
+        config = load_config(str(config_file), site_dir=str(staging), strict=True, **config_overrides(settings))
         mkdocs_build(config)
     except (MkDocsException, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -195,3 +195,15 @@ def test_site_name_comes_from_settings(project: Project) -> None:
     assert run("build", "--project", str(project.root)).exit_code == 0
     page = (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
     assert "<title>Child A: a test review - Kent Learning Hub</title>" in page
+
+
+def test_site_url_gives_a_sitemap_dated_from_the_content(project: Project) -> None:
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "site_url: https://example.org/learning/\n", encoding="utf-8"
+    )
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    sitemap = (project.site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/learning/reviews/test-2024-child-a/</loc>" in sitemap
+    assert "<lastmod>2024-03-01</lastmod>" in sitemap

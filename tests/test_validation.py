@@ -26,7 +26,9 @@ def test_minimal_review_is_valid(project: Project) -> None:
 
 def test_yaml_syntax_error_gives_the_real_line(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test", "board: Test\n  nested: x"))
-    assert errors_of(project) == ["content/reviews/a.md:7: YAML syntax error: mapping values are not allowed in this context"]
+    assert errors_of(project) == [
+        "content/reviews/a.md:7: YAML syntax error: mapping values are not allowed in this context"
+    ]
 
 
 def test_unclosed_list_reports_where_yaml_noticed(project: Project) -> None:
