@@ -1,4 +1,4 @@
-"""The pipeline: load -> validate -> render -> write -> site."""
+"""The pipeline: load -> validate -> render (pages, then PDFs) -> write -> site."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from generator.load import load
 from generator.model import NOT_DATED
+from generator.pdf import make_pdfs
+from generator.printing import print_documents
 from generator.render import render
 from generator.site import build_site
 from generator.validate import Site, validate
@@ -44,9 +46,11 @@ def check(project: Project) -> Site:
 
 
 def generate(project: Project) -> tuple[Site, WriteReport]:
-    """Check the content, then write its pages to ``briefings/``."""
+    """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
     site = check(project)
-    return site, write_pages(render(site), project.docs_dir)
+    pages = render(site)
+    pdfs = make_pdfs(print_documents(site, pages))
+    return site, write_pages({**pages, **pdfs}, project.docs_dir)
 
 
 def build(project: Project) -> tuple[Site, WriteReport]:

@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A piece of text that may not be empty."""
@@ -135,6 +135,9 @@ class Review(Strict):
     """Further reading (may be empty)."""
     report: Report
     """The full report."""
+    facilitator_notes: str = ""
+    """Notes for whoever leads a session on this review, added to the session plan (Markdown,
+    optional)."""
 
     @field_validator("published")
     @classmethod
@@ -201,6 +204,46 @@ class AgeGroup(Strict):
     """Where it comes in lists (lowest first)."""
 
 
+class AgendaItem(Strict):
+    """One step of a session's agenda."""
+
+    minutes: int = Field(ge=1)
+    """How long it takes."""
+    activity: Text
+    """What the group does."""
+
+
+class Agenda(Strict):
+    """A timed agenda for a session of a given length."""
+
+    minutes: int = Field(ge=1)
+    """The length of the session; the steps must add up to it."""
+    items: list[AgendaItem] = Field(min_length=1)
+    """The steps, in order."""
+
+    @model_validator(mode="after")
+    def _check_total(self) -> Agenda:
+        total = sum(item.minutes for item in self.items)
+        if total != self.minutes:
+            raise ValueError(f"the steps add up to {total} minutes, not {self.minutes}")
+        return self
+
+
+class SessionSettings(Strict):
+    """What every session plan says, in ``content/settings.yml`` under ``session:``."""
+
+    purpose: Text
+    """Why a team holds a session on a briefing (Markdown)."""
+    before: Text
+    """What the person leading the session does and reads beforehand (Markdown)."""
+    agendas: list[Agenda] = Field(min_length=1)
+    """Timed agendas, for example for a 30-minute and a 60-minute session."""
+    facilitator_notes: Text
+    """Notes on handling a distressing subject (Markdown)."""
+    closing_actions: list[Text] = Field(min_length=1)
+    """What the group agrees before it closes."""
+
+
 class Settings(Strict):
     """Site-wide settings, in ``content/settings.yml``."""
 
@@ -220,3 +263,7 @@ class Settings(Strict):
     """Questions asked at the end of every briefing."""
     newest_count: int = Field(default=5, ge=1)
     """How many of the newest briefings the home page lists."""
+    session: SessionSettings
+    """What every session plan says."""
+    seven_minute_headings: list[Text] = Field(min_length=7, max_length=7)
+    """The headings of the seven tiles of a 7-minute briefing, in order."""

@@ -23,6 +23,7 @@ from generator.model import (
     Review,
     Section,
     Settings,
+    Theme,
 )
 from generator.validate import ReviewEntry, Site
 
@@ -58,6 +59,10 @@ def display_date(published: str, not_dated: str = "Not dated") -> str:
     return published
 
 
+Page = tuple[str, dict, list[str]]
+"""A page to render: its template, the template's context and the sources it comes from."""
+
+
 @dataclass(frozen=True)
 class TaggedPoint:
     """A learning point as it appears on a theme page: with its review and its anchor."""
@@ -91,7 +96,7 @@ def tagged_points(reviews: Iterable[ReviewEntry]) -> list[TaggedPoint]:
 def render(site: Site) -> dict[str, str]:
     """Every page of the site as Markdown, keyed by its path under the docs_dir."""
     points = tagged_points(site.reviews)
-    pages: dict[str, tuple[str, dict, list[str]]] = {
+    pages: dict[str, Page] = {
         "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
         "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
         "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
@@ -104,6 +109,8 @@ def render(site: Site) -> dict[str, str]:
     }
     for entry in site.reviews:
         pages[f"reviews/{entry.review.id}.md"] = ("briefing.md.j2", {"entry": entry}, [entry.source])
+        pages.update(_session_pages(site, entry, [tagged for tagged in points if tagged.entry is entry]))
+    themes_with_points = []
     for key, theme in site.themes.items():
         on_theme = [
             tagged for tagged in points if key in point_themes(tagged.entry.review, tagged.section, tagged.point)
@@ -113,6 +120,14 @@ def render(site: Site) -> dict[str, str]:
             {"key": key, "theme": theme, "points": on_theme},
             ["content/vocabularies/themes.yml", "content/reviews/"],
         )
+        if on_theme:
+            themes_with_points.append((key, theme))
+            pages[f"sessions/theme-{key}.md"] = _theme_session_page(site, theme, on_theme)
+    pages["sessions/index.md"] = (
+        "sessions_index.md.j2",
+        {"themes": sorted(themes_with_points, key=lambda item: item[1].name)},
+        ["content/settings.yml", "content/reviews/"],
+    )
     for key, review_type in site.review_types.items():
         of_type = [entry for entry in site.reviews if entry.review.review_type == key]
         pages[f"types/{key}.md"] = (
@@ -188,6 +203,72 @@ def _example_error(site: Site) -> str:
     except ContentErrors as failure:
         return str(failure.errors[0])
     raise AssertionError("the example error is no longer an error")
+
+
+@dataclass(frozen=True)
+class PromptGroup:
+    """Discussion prompts under one heading of a session plan."""
+
+    heading: str
+    points: list[TaggedPoint]
+
+
+def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) -> dict[str, Page]:
+    """The session plan and the 7-minute briefing of one review."""
+    review = entry.review
+    s = site.strings
+    published = display_date(review.published, s["not_dated"])
+    groups = [
+        PromptGroup(section.heading, [tagged for tagged in points if tagged.section is section])
+        for section in review.sections
+    ]
+    reading = [
+        f"[{review.title}](../reviews/{review.id}.md)",
+        f"[{s['seven_minute']}](../seven-minute/{review.id}.md)",
+        f"[{s['pdf_briefing']}](../pdf/{review.id}.pdf) · [{s['pdf_seven_minute']}](../pdf/{review.id}-7-minute.pdf)",
+    ]
+    if review.report.url:
+        reading.append(f"[{s['full_report']}: {review.report.title}]({review.report.url})")
+    plan = {
+        "title": s["session_plan_title"].format(title=review.title),
+        "about": s["session_about_briefing"].format(
+            title=review.title, link=f"../reviews/{review.id}.md", board=review.board, published=published
+        ),
+        "reading": reading,
+        "groups": groups,
+        "reviews": [entry],
+        "subject": review.title,
+    }
+    return {
+        f"sessions/{review.id}.md": ("session_plan.md.j2", plan, [entry.source, "content/settings.yml"]),
+        f"seven-minute/{review.id}.md": (
+            "seven_minute.md.j2",
+            {"entry": entry, "points": points},
+            [entry.source, "content/settings.yml"],
+        ),
+    }
+
+
+def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> Page:
+    """A session plan drawing on every learning point on one theme."""
+    s = site.strings
+    reviews = [entry for entry in site.reviews if any(tagged.entry is entry for tagged in points)]
+    groups = [
+        PromptGroup(
+            f"{entry.review.title} ({entry.review.board}, {display_date(entry.review.published, s['not_dated'])})",
+            [tagged for tagged in points if tagged.entry is entry],
+        )
+        for entry in reviews
+    ]
+    plan = {
+        "title": s["theme_session_title"].format(name=theme.name),
+        "about": s["session_about_theme"].format(name=theme.name, count=len(points), reviews=len(reviews)),
+        "reading": [f"[{entry.review.title}](../reviews/{entry.review.id}.md)" for entry in reviews],
+        "groups": groups,
+        "reviews": reviews,
+        "subject": theme.name,
+    }
+    return ("session_plan.md.j2", plan, ["content/vocabularies/themes.yml", "content/reviews/", "content/settings.yml"])
 
 
 def render_page(site: Site, template: str, context: dict, sources: list[str]) -> str:

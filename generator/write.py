@@ -20,13 +20,13 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_pages(pages: dict[str, str], docs_dir: Path) -> WriteReport:
+def write_pages(pages: dict[str, str | bytes], docs_dir: Path) -> WriteReport:
     """Make ``docs_dir`` hold exactly ``pages``; return what changed."""
     report = WriteReport()
     docs_dir.mkdir(parents=True, exist_ok=True)
     for relative, text in sorted(pages.items()):
         target = docs_dir / relative
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         if target.is_file() and target.read_bytes() == data:
             report.unchanged += 1
             continue

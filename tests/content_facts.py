@@ -65,4 +65,6 @@ def normalise(text: str) -> str:
     text = html.unescape(text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = text.replace("**", "").replace("*", "")
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    # PDF text extraction can put a space before punctuation after a kerned letter ("GP ,").
+    return re.sub(r" ([,.;:?!)])", r"\1", text)

@@ -165,3 +165,36 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
 
 def test_chromium_is_debians() -> None:
     assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
+
+
+CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
+"""Site navigation, search and header chrome: none of it belongs on paper."""
+
+
+@pytest.mark.parametrize(
+    "path", ["reviews/wiltshire-child-k/", "sessions/wiltshire-child-k/", "seven-minute/wiltshire-child-k/"]
+)
+def test_pages_print_without_site_chrome(page: Page, site_url: str, path: str, tmp_path: Path) -> None:
+    page.goto(site_url + path)
+    for selector in CHROME[:2] + CHROME[3:]:
+        if page.locator(selector).count():
+            expect(page.locator(selector).first).to_be_visible()
+    page.emulate_media(media="print")
+    for selector in CHROME:
+        for element in page.locator(selector).all():
+            expect(element).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()
+    # Every reflection question is on the page, never folded away.
+    for question in page.locator("article li").all()[:20]:
+        expect(question).to_be_visible()
+    assert page.locator("article details").count() == 0
+    # External links show where they go.
+    link = page.locator('article a[href^="mailto:"]').first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert link.get_attribute("href") in after
+    page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+    if os.environ.get("LL_KEEP_SCREENSHOTS"):
+        shutil.copy(
+            tmp_path / "print.png", Path(os.environ["LL_KEEP_SCREENSHOTS"]) / (path.replace("/", "_") + "print.png")
+        )
+    assert (tmp_path / "print.png").stat().st_size > 10_000

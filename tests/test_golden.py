@@ -70,3 +70,15 @@ def test_error_messages_match_golden(project: Project) -> None:
     result = CliRunner().invoke(main, ["check", "--project", str(project.root)])
     assert result.exit_code == 1
     assert_golden("errors.txt", result.stderr)
+
+
+def test_session_plan_and_seven_minute_briefing_match_golden(project: Project) -> None:
+    write_review(
+        project,
+        "a.md",
+        FULL_REVIEW.replace("board_response:", 'facilitator_notes: "Mind the **family**."\nboard_response:'),
+    )
+    pages = render(check(project))
+    assert_golden("full-session-plan.md", pages["sessions/test-2024-child-a.md"])
+    assert_golden("full-seven-minute.md", pages["seven-minute/test-2024-child-a.md"])
+    assert_golden("theme-session-invisible-fathers.md", pages["sessions/theme-invisible-fathers.md"])
