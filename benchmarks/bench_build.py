@@ -24,6 +24,9 @@ sys.path.insert(0, str(REPO))
 
 from generator.build import Project, content_epoch  # noqa: E402
 from generator.load import load  # noqa: E402
+from generator import pdf  # noqa: E402
+from generator.pdf import make_pdfs  # noqa: E402
+from generator.printing import print_documents  # noqa: E402
 from generator.render import render  # noqa: E402
 from generator.site import build_site  # noqa: E402
 from generator.validate import validate  # noqa: E402
@@ -49,6 +52,7 @@ def make_project(root: Path, copies: int) -> Project:
 
 
 def one_run(copies: int) -> dict[str, float]:
+    pdf._made.clear()  # measure a cold build: no PDFs kept from an earlier run
     with tempfile.TemporaryDirectory() as folder:
         project = make_project(Path(folder), copies)
         times: dict[str, float] = {}
@@ -62,13 +66,17 @@ def one_run(copies: int) -> dict[str, float]:
         pages = render(site)
         times["render"] = time.perf_counter() - start
         start = time.perf_counter()
-        write_pages(pages, project.docs_dir)
+        pdfs = make_pdfs(print_documents(site, pages))
+        times["pdf"] = time.perf_counter() - start
+        start = time.perf_counter()
+        write_pages({**pages, **pdfs}, project.docs_dir)
         times["write"] = time.perf_counter() - start
         start = time.perf_counter()
         build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
         times["site (MkDocs)"] = time.perf_counter() - start
         times["total"] = sum(times.values())
         times["pages"] = len(pages)
+        times["pdfs"] = len(pdfs)
         times["site MB"] = sum(p.stat().st_size for p in project.site_dir.rglob("*") if p.is_file()) / 1e6
         index = project.site_dir / "search" / "search_index.json"
         times["search index MB"] = index.stat().st_size / 1e6
@@ -85,7 +93,7 @@ def main() -> None:
     print(f"reviews: {5 * arguments.copies}, runs: {arguments.runs} (median)")
     for key in runs[0]:
         value = statistics.median(run[key] for run in runs)
-        unit = "s" if key in ("load", "validate", "render", "write", "site (MkDocs)", "total") else ""
+        unit = "s" if key in ("load", "validate", "render", "pdf", "write", "site (MkDocs)", "total") else ""
         print(f"  {key:<18} {value:10.3f}{unit}" if unit else f"  {key:<18} {value:10.2f}")
     print(f"  {'peak memory MB':<18} {peak_mb:10.1f}")
 
