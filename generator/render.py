@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,6 +45,7 @@ def environment() -> jinja2.Environment:
             autoescape=False,  # the output is Markdown, which MkDocs escapes as it renders
         )
         _environment.filters["display_date"] = display_date
+        _environment.globals.update(board_key=board_key, year_key=year_key)
     return _environment
 
 
@@ -61,6 +64,47 @@ def display_date(published: str, not_dated: str = "Not dated") -> str:
 
 Page = tuple[str, dict, list[str]]
 """A page to render: its template, the template's context and the sources it comes from."""
+
+
+def board_key(board: str) -> str:
+    """A board's name as a filter value in a link: lowercase words joined by hyphens."""
+    return "-".join(re.findall(r"[a-z0-9]+", board.lower()))
+
+
+def year_of(published: str) -> str:
+    """The year of a publication date, or ``not dated``."""
+    return published if published == NOT_DATED else published[:4]
+
+
+def year_key(published: str) -> str:
+    """The year of a publication date as a filter value, or ``not-dated``."""
+    return year_of(published).replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a browse filter, with the number of briefings that have it."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A browse filter: a group of options, such as every theme."""
+
+    key: str
+    label: str
+    options: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class BrowseItem:
+    """A briefing on the browse page, with its value for each filter."""
+
+    entry: ReviewEntry
+    facets: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -108,7 +152,11 @@ def render(site: Site) -> dict[str, str]:
         ),
     }
     for entry in site.reviews:
-        pages[f"reviews/{entry.review.id}.md"] = ("briefing.md.j2", {"entry": entry}, [entry.source])
+        pages[f"reviews/{entry.review.id}.md"] = (
+            "briefing.md.j2",
+            {"entry": entry, "related": related_briefings(site, entry)},
+            [entry.source],
+        )
         pages.update(_session_pages(site, entry, [tagged for tagged in points if tagged.entry is entry]))
     themes_with_points = []
     for key, theme in site.themes.items():
@@ -117,12 +165,24 @@ def render(site: Site) -> dict[str, str]:
         ]
         pages[f"themes/{key}.md"] = (
             "theme.md.j2",
-            {"key": key, "theme": theme, "points": on_theme},
+            {
+                "key": key,
+                "theme": theme,
+                "points": on_theme,
+                "questions": list(dict.fromkeys(q for tagged in on_theme for q in tagged.point.questions)),
+                "related_themes": related_themes(site, key, on_theme),
+            },
             ["content/vocabularies/themes.yml", "content/reviews/"],
         )
         if on_theme:
             themes_with_points.append((key, theme))
             pages[f"sessions/theme-{key}.md"] = _theme_session_page(site, theme, on_theme)
+    pages.update(_agency_pages(site, points))
+    pages["browse.md"] = (
+        "browse.md.j2",
+        browse_context(site),
+        ["content/reviews/", "content/vocabularies/"],
+    )
     pages["sessions/index.md"] = (
         "sessions_index.md.j2",
         {"themes": sorted(themes_with_points, key=lambda item: item[1].name)},
@@ -136,7 +196,7 @@ def render(site: Site) -> dict[str, str]:
             ["content/vocabularies/review_types.yml", "content/reviews/"],
         )
     return {
-        path: render_page(site, template, context, sources)
+        path: render_page(site, template, context, sources, searchable=not is_copy_of_learning(path))
         for path, (template, context, sources) in sorted(pages.items())
     }
 
@@ -271,7 +331,92 @@ def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> 
     return ("session_plan.md.j2", plan, ["content/vocabularies/themes.yml", "content/reviews/", "content/settings.yml"])
 
 
-def render_page(site: Site, template: str, context: dict, sources: list[str]) -> str:
+def related_briefings(site: Site, entry: ReviewEntry, limit: int = 5) -> list[ReviewEntry]:
+    """Other briefings sharing the most themes with ``entry`` (newest first among equals)."""
+    themes = set(entry.review.themes)
+    shared = [(len(themes & set(other.review.themes)), other) for other in site.reviews if other is not entry]
+    ranked = sorted((pair for pair in shared if pair[0]), key=lambda pair: -pair[0])  # stable: newest first
+    return [other for _, other in ranked[:limit]]
+
+
+def related_themes(site: Site, key: str, points: list[TaggedPoint], limit: int = 5) -> list[tuple[str, Theme]]:
+    """The themes most often tagged on the same learning points as theme ``key``."""
+    counts = Counter(
+        other
+        for tagged in points
+        for other in point_themes(tagged.entry.review, tagged.section, tagged.point)
+        if other != key
+    )
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], site.themes[item[0]].name))
+    return [(other, site.themes[other]) for other, _ in ranked[:limit]]
+
+
+def _agency_pages(site: Site, points: list[TaggedPoint]) -> dict[str, Page]:
+    """A digest per agency of the points and recommendations addressed to it, and an index."""
+    pages: dict[str, Page] = {}
+    summary = []
+    for key, agency in site.agencies.items():
+        to_agency = [tagged for tagged in points if key in tagged.point.agencies]
+        recommendations = [
+            (entry, item) for entry in site.reviews for item in entry.review.recommendations if key in item.addressed_to
+        ]
+        pages[f"agencies/{key}.md"] = (
+            "agency.md.j2",
+            {"agency": agency, "points": to_agency, "recommendations": recommendations},
+            ["content/vocabularies/agencies.yml", "content/reviews/"],
+        )
+        summary.append((key, agency, len(to_agency), len(recommendations)))
+    pages["agencies/index.md"] = (
+        "agencies_index.md.j2",
+        {"agencies": sorted(summary, key=lambda item: item[1].name)},
+        ["content/vocabularies/agencies.yml", "content/reviews/"],
+    )
+    return pages
+
+
+def browse_context(site: Site) -> dict:
+    """The browse page: every briefing with its filter values, and each filter's options."""
+    s = site.strings
+    items = []
+    labels: dict[str, dict[str, str]] = {
+        facet: {} for facet in ("theme", "type", "board", "nation", "year", "age", "agency")
+    }
+    for entry in site.reviews:
+        review = entry.review
+        agencies = sorted(
+            {a for section in review.sections for p in section.learning_points for a in p.agencies}
+            | {a for item in review.recommendations for a in item.addressed_to}
+            | set(review.agencies)
+        )
+        values = {
+            "theme": {key: site.themes[key].name for key in review.themes},
+            "type": {review.review_type: site.review_types[review.review_type].name},
+            "board": {board_key(review.board): review.board},
+            "nation": {board_key(review.nation): review.nation},
+            "year": {year_key(review.published): display_date(year_of(review.published), s["not_dated"])},
+            "age": {review.age_group: site.age_groups[review.age_group].name},
+            "agency": {key: site.agencies[key].name for key in agencies},
+        }
+        for facet, options in values.items():
+            labels[facet].update(options)
+        items.append(BrowseItem(entry, {facet: sorted(options) for facet, options in values.items()}))
+    facets = []
+    for facet, options in labels.items():
+        counts = Counter(value for item in items for value in item.facets[facet])
+        order = sorted(options, reverse=True) if facet == "year" else sorted(options, key=lambda k: options[k].lower())
+        if facet == "age":
+            order = sorted(options, key=lambda k: site.age_groups[k].order)
+        facets.append(Facet(facet, s[f"facet_{facet}"], [FacetOption(key, options[key], counts[key]) for key in order]))
+    return {"items": items, "facets": facets}
+
+
+def is_copy_of_learning(path: str) -> bool:
+    """Session plans and 7-minute briefings repeat their briefings' learning points: they are
+    left out of the search index so that a search lands on the briefing itself."""
+    return path.startswith(("sessions/", "seven-minute/")) and not path.endswith("index.md")
+
+
+def render_page(site: Site, template: str, context: dict, sources: list[str], searchable: bool = True) -> str:
     """One page: the generated-file note, then the template's output."""
     s = site.strings
     note = s["generated_note"].format(sources=", ".join(sources))
@@ -284,4 +429,5 @@ def render_page(site: Site, template: str, context: dict, sources: list[str]) ->
     title = body.splitlines()[0].removeprefix("# ") if body.startswith("# ") else ""
     # MkDocs takes the title from front matter, which must open the file; the same note also
     # goes in the page body so that the built HTML says where it came from.
-    return f"---\n# {note}\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n<!-- {note} -->\n\n{body}\n"
+    meta = f"title: {json.dumps(title, ensure_ascii=False)}\n" + ("" if searchable else "search:\n  exclude: true\n")
+    return f"---\n# {note}\n{meta}---\n<!-- {note} -->\n\n{body}\n"
