@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from generator import pdf  # noqa: E402
 from generator.build import Project, content_epoch  # noqa: E402
 from generator.load import load  # noqa: E402
-from generator import pdf  # noqa: E402
 from generator.pdf import make_pdfs  # noqa: E402
 from generator.printing import print_documents  # noqa: E402
 from generator.render import render  # noqa: E402

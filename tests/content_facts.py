@@ -68,3 +68,39 @@ def normalise(text: str) -> str:
     text = " ".join(text.split())
     # PDF text extraction can put a space before punctuation after a kerned letter ("GP ,").
     return re.sub(r" ([,.;:?!)])", r"\1", text)
+
+
+def points_for_agency(content_dir: Path, agency: str) -> list[tuple[str, str]]:
+    """(review id, point text) of every learning point addressed to ``agency``."""
+    return [
+        (review_id, point["point"])
+        for review_id, review in reviews(content_dir).items()
+        for section in review["sections"]
+        for point in section["learning_points"]
+        if agency in point.get("agencies", [])
+    ]
+
+
+def recommendations_for_agency(content_dir: Path, agency: str) -> list[tuple[str, str]]:
+    """(review id, text) of every recommendation addressed to ``agency``."""
+    return [
+        (review_id, item["recommendation"])
+        for review_id, review in reviews(content_dir).items()
+        for item in review["recommendations"]
+        if agency in item["addressed_to"]
+    ]
+
+
+def point_at(content_dir: Path, review_id: str, anchor: str) -> dict:
+    """The learning point with anchor ``lp-S-P`` (numbers from 1) in a review."""
+    section, point = (int(part) for part in anchor.removeprefix("lp-").split("-"))
+    return reviews(content_dir)[review_id]["sections"][section - 1]["learning_points"][point - 1]
+
+
+def themes_of_point(content_dir: Path, review_id: str, anchor: str) -> list[str]:
+    """A point's themes: its own, else its section's, else its review's."""
+    review = reviews(content_dir)[review_id]
+    section_number = int(anchor.removeprefix("lp-").split("-")[0])
+    section = review["sections"][section_number - 1]
+    point = point_at(content_dir, review_id, anchor)
+    return point.get("themes") or section.get("themes") or review["themes"]

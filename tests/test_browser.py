@@ -198,3 +198,126 @@ def test_pages_print_without_site_chrome(page: Page, site_url: str, path: str, t
             tmp_path / "print.png", Path(os.environ["LL_KEEP_SCREENSHOTS"]) / (path.replace("/", "_") + "print.png")
         )
     assert (tmp_path / "print.png").stat().st_size > 10_000
+
+
+def first_point_result(page: Page, review_id: str):
+    """The first visible search result that links to a learning point of ``review_id``."""
+    return page.locator(f'a.md-search-result__link[href*="reviews/{review_id}/"][href*="#lp-"]:visible').first
+
+
+def land_on(page: Page, link) -> str:
+    """Follow a search result; return the anchor it lands on, checking it is on screen."""
+    href = link.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    link.click()
+    page.wait_for_url(re.compile("#" + anchor + "$"))
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
+    return anchor
+
+
+def first_words(text: str, count: int = 8) -> str:
+    """The first words of five letters or more: what a person types, without the short words
+    that Material's prefix search matches everywhere."""
+    return " ".join(re.findall(r"[A-Za-z]{5,}", text)[:count])
+
+
+def test_search_for_a_learning_point_lands_on_it(page: Page, site_url: str) -> None:
+    from content_facts import point_at
+
+    point = point_at(REPO / "content", "kent-2019-child-j", "lp-3-1")["point"]
+    page.goto(site_url)
+    search(page, first_words(point))
+    assert land_on(page, first_point_result(page, "kent-2019-child-j")) == "lp-3-1"
+
+
+def test_search_for_a_question_lands_on_its_learning_point(page: Page, site_url: str) -> None:
+    from content_facts import point_at
+
+    question = point_at(REPO / "content", "wiltshire-child-k", "lp-2-2")["questions"][0]
+    page.goto(site_url)
+    search(page, first_words(question, 10))
+    assert land_on(page, first_point_result(page, "wiltshire-child-k")) == "lp-2-2"
+
+
+@pytest.mark.parametrize(
+    ("synonym", "theme"), [("hidden men", "invisible-fathers"), ("coercive control", "domestic-abuse")]
+)
+def test_search_for_a_theme_synonym_lands_on_a_point_on_that_theme(
+    page: Page, site_url: str, synonym: str, theme: str
+) -> None:
+    from content_facts import themes_of_point
+
+    page.goto(site_url)
+    search(page, synonym)
+    link = page.locator('a.md-search-result__link[href*="reviews/"][href*="#lp-"]:visible').first
+    review_id = re.search(r"reviews/([a-z0-9-]+)/", link.get_attribute("href")).group(1)
+    anchor = land_on(page, link)
+    assert theme in themes_of_point(REPO / "content", review_id, anchor)
+    # The theme's own page is found by the synonym too.
+    page.goto(site_url)
+    search(page, synonym)
+    expect(page.locator(f'.md-search-result__item a[href*="themes/{theme}/"]').first).to_be_visible()
+
+
+def visible_briefings(page: Page) -> list[str]:
+    return sorted(
+        re.search(r"reviews/([a-z0-9-]+)/", link.get_attribute("href")).group(1)
+        for link in page.locator("#ll-browse-list > li:visible > a").all()
+    )
+
+
+def test_browse_filters_combine_and_the_address_restores_them(page: Page, site_url: str) -> None:
+    sample = reviews(REPO / "content")
+    expected = sorted(
+        review_id
+        for review_id, review in sample.items()
+        if "invisible-fathers" in review["themes"]
+        and review["review_type"] == "scr"
+        and str(review["published"])[:4] in ("2010", "not ")
+    )
+    assert 0 < len(expected) < len(sample)
+    page.goto(site_url + "browse/")
+    assert visible_briefings(page) == sorted(sample)
+    # Keyboard only: focus each box and press Space.
+    for name, value in (("theme", "invisible-fathers"), ("type", "scr"), ("year", "2010"), ("year", "not-dated")):
+        box = page.locator(f'input[name="{name}"][value="{value}"]')
+        box.focus()
+        page.keyboard.press("Space")
+        expect(box).to_be_checked()
+    assert visible_briefings(page) == expected
+    expect(page.locator("#ll-browse-status")).to_have_text(f"Showing {len(expected)} of {len(sample)} briefings")
+    assert "theme=invisible-fathers" in page.url and "type=scr" in page.url and "year=2010" in page.url
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    assert visible_briefings(page) == expected
+    expect(page.locator('input[name="theme"][value="invisible-fathers"]')).to_be_checked()
+    page.locator("#ll-browse button[type=reset]").click()
+    expect(page.locator("#ll-browse-status")).to_have_text(f"Showing {len(sample)} of {len(sample)} briefings")
+    assert visible_briefings(page) == sorted(sample)
+    assert "?" not in page.url
+
+
+def test_browse_shows_every_briefing_without_javascript(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "browse/")
+    assert visible_briefings(page) == sorted(reviews(REPO / "content"))
+    expect(page.locator("#ll-browse")).to_be_hidden()
+    context.close()
+
+
+def test_theme_and_agency_pages_show_exactly_the_tagged_points(page: Page, site_url: str) -> None:
+    from content_facts import normalise, points_for_agency, points_on_theme
+
+    for path, expected in (
+        ("themes/invisible-fathers/", points_on_theme(REPO / "content", "invisible-fathers")),
+        ("agencies/police/", points_for_agency(REPO / "content", "police")),
+        ("agencies/hospital/", points_for_agency(REPO / "content", "hospital")),
+    ):
+        page.goto(site_url + path)
+        blocks = page.locator("article .ll-point:visible")
+        assert blocks.count() == len(expected), path
+        shown = [normalise(text) for text in blocks.all_inner_texts()]
+        for review_id, point in expected:
+            assert any(normalise(point) in text for text in shown), (path, point)
