@@ -318,6 +318,9 @@ def test_theme_and_agency_pages_show_exactly_the_tagged_points(page: Page, site_
         page.goto(site_url + path)
         blocks = page.locator("article .ll-point:visible")
         assert blocks.count() == len(expected), path
-        shown = [normalise(text) for text in blocks.all_inner_texts()]
+        shown = [(normalise(block.inner_text()), block.inner_html()) for block in blocks.all()]
         for review_id, point in expected:
-            assert any(normalise(point) in text for text in shown), (path, point)
+            assert any(normalise(point) in text and f"reviews/{review_id}/#lp-" in html for text, html in shown), (
+                path,
+                point,
+            )
