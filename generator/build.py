@@ -49,7 +49,7 @@ def generate(project: Project) -> tuple[Site, WriteReport]:
     """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
     site = check(project)
     pages = render(site)
-    pdfs = make_pdfs(print_documents(site, pages))
+    pdfs = make_pdfs(print_documents(site, pages)) if site.settings.make_pdfs else {}
     return site, write_pages({**pages, **pdfs}, project.docs_dir)
 
 

@@ -267,3 +267,6 @@ class Settings(Strict):
     """What every session plan says."""
     seven_minute_headings: list[Text] = Field(min_length=7, max_length=7)
     """The headings of the seven tiles of a 7-minute briefing, in order."""
+    make_pdfs: bool = True
+    """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
+    of very large sites)."""

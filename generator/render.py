@@ -285,8 +285,11 @@ def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) ->
     reading = [
         f"[{review.title}](../reviews/{review.id}.md)",
         f"[{s['seven_minute']}](../seven-minute/{review.id}.md)",
-        f"[{s['pdf_briefing']}](../pdf/{review.id}.pdf) · [{s['pdf_seven_minute']}](../pdf/{review.id}-7-minute.pdf)",
     ]
+    if site.settings.make_pdfs:
+        reading.append(
+            f"[{s['pdf_briefing']}](../pdf/{review.id}.pdf) · [{s['pdf_seven_minute']}](../pdf/{review.id}-7-minute.pdf)"
+        )
     if review.report.url:
         reading.append(f"[{s['full_report']}: {review.report.title}]({review.report.url})")
     plan = {

@@ -128,3 +128,13 @@ def test_a_seven_minute_briefing_that_cannot_fit_fails_the_build(project: Projec
     )
     assert "Traceback" not in result.stderr
     assert sorted(path.relative_to(project.site_dir) for path in project.site_dir.rglob("*")) == site
+
+
+def test_pdfs_can_be_turned_off(project: Project) -> None:
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert not (project.site_dir / "pdf").exists()
+    assert ".pdf" not in (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
