@@ -324,3 +324,40 @@ def test_theme_and_agency_pages_show_exactly_the_tagged_points(page: Page, site_
                 path,
                 point,
             )
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
+    """A synthetic corpus of 300 reviews (benchmarks/synthetic.py), built and served."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import make_corpus
+
+    from generator.build import build
+
+    project = Project(make_corpus(tmp_path_factory.mktemp("large") / "corpus", 300))
+    build(project)
+    handler = functools.partial(_QuietHandler, directory=str(project.site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_search_and_browse_work_on_a_large_corpus(page: Page, large_site: tuple[Project, str]) -> None:
+    project, url = large_site
+    corpus = reviews(project.content_dir)
+    target_id, target = sorted(corpus.items())[150]
+    point = target["sections"][0]["learning_points"][0]["point"]
+    page.goto(url)
+    search(page, " ".join(dict.fromkeys(re.findall(r"[a-z]{6,}", point.lower())))[:60])
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    expected = sorted(
+        review_id
+        for review_id, review in corpus.items()
+        if "invisible-fathers" in review["themes"] and review["review_type"] == "scr"
+    )
+    page.goto(url + "browse/?theme=invisible-fathers&type=scr")
+    expect(page.locator("#ll-browse-status")).to_have_text(f"Showing {len(expected)} of {len(corpus)} briefings")
+    assert visible_briefings(page) == expected
+    count = page.locator('[data-count-for="type=scr"]').inner_text()
+    assert count == f"({len(expected)})"
