@@ -34,6 +34,15 @@ def main() -> None:
     """Learning Lessons: turn case-review content into briefings and a searchable site."""
 
 
+def _add_feedback_commands() -> None:
+    """``briefings feedback serve`` and ``briefings feedback report`` (generator/feedback/commands.py)."""
+    try:
+        from generator.feedback.commands import feedback
+    except ImportError:  # the feedback commands are not written yet
+        return
+    main.add_command(feedback)
+
+
 @main.command("build")
 @project_option
 def build_command(root: Path) -> None:
@@ -90,3 +99,6 @@ def new_command(root: Path, review_id: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(new_review_text(review_id), encoding="utf-8")
     click.echo(f"Wrote {target} (status: draft). Fill it in, then run: briefings check")
+
+
+_add_feedback_commands()

@@ -244,6 +244,75 @@ class SessionSettings(Strict):
     """What the group agrees before it closes."""
 
 
+FieldKind = Literal["text", "textarea", "date", "number", "choice", "email", "consent", "reflection_answers"]
+
+
+class FeedbackField(Strict):
+    """One field of the feedback form, in ``content/settings.yml`` under ``feedback.fields``."""
+
+    name: Key
+    """The field's name in the submitted form and the stored record."""
+    label: Text
+    """What the form says beside the field."""
+    kind: FieldKind
+    """``text`` (one line), ``textarea``, ``date``, ``number``, ``choice`` (one of ``choices``),
+    ``email``, ``consent`` (a tick box), or ``reflection_answers``: one answer box per reflection
+    question of the briefing, each labelled with its question."""
+    required: bool = False
+    """Whether the form cannot be sent without it."""
+    help: str = ""
+    """A hint shown under the label (optional)."""
+    group: str = ""
+    """Fields with the same group are shown together under this heading (optional)."""
+    max_length: int = Field(default=2000, ge=1, le=20000)
+    """The most characters a text answer may have."""
+    choices: list[Text] = []
+    """The allowed answers of a ``choice`` field."""
+    minimum: int | None = None
+    """The smallest allowed ``number``."""
+    maximum: int | None = None
+    """The largest allowed ``number``."""
+    requires: str = ""
+    """Another field that must be filled in when this one is (for example the consent that goes
+    with a contact e-mail)."""
+
+    @model_validator(mode="after")
+    def _check_choices(self) -> FeedbackField:
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("a choice field needs its choices")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"only a choice field has choices, not a {self.kind} field")
+        return self
+
+
+class FeedbackSettings(Strict):
+    """How feedback is collected, in ``content/settings.yml`` under ``feedback:``."""
+
+    delivery: Literal["service", "endpoint", "netlify", "email"]
+    """Where the form sends answers: ``service`` (this project's feedback service), ``endpoint``
+    (any form service that accepts a normal POST), ``netlify`` (Netlify forms), or ``email``
+    (no service: the form offers an e-mail to the board with the answers in it)."""
+    endpoint: Url | None = None
+    """The address the form posts to, for ``service`` and ``endpoint``."""
+    fields: list[FeedbackField] = Field(min_length=1)
+    """The form's fields, in order."""
+    publish_summary: bool = False
+    """Whether the site includes a summary of the feedback received (no personal data)."""
+
+    @model_validator(mode="after")
+    def _check_delivery(self) -> FeedbackSettings:
+        if self.delivery in ("service", "endpoint") and not self.endpoint:
+            raise ValueError(f"delivery {self.delivery!r} needs the endpoint the form posts to")
+        names = [field.name for field in self.fields]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"field names must be unique: {', '.join(repeated)}")
+        for field in self.fields:
+            if field.requires and field.requires not in names:
+                raise ValueError(f"{field.name} requires {field.requires!r}, which is not a field")
+        return self
+
+
 class Settings(Strict):
     """Site-wide settings, in ``content/settings.yml``."""
 
@@ -267,6 +336,8 @@ class Settings(Strict):
     """What every session plan says."""
     seven_minute_headings: list[Text] = Field(min_length=7, max_length=7)
     """The headings of the seven tiles of a 7-minute briefing, in order."""
+    feedback: FeedbackSettings
+    """The feedback form on every briefing and where it sends the answers."""
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""
