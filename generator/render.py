@@ -27,6 +27,7 @@ from generator.model import (
     Settings,
     Theme,
 )
+from generator.feedback.fields import form_fields, reflection_questions
 from generator.validate import ReviewEntry, Site
 
 _environment: jinja2.Environment | None = None
@@ -152,10 +153,16 @@ def render(site: Site) -> dict[str, str]:
         ),
     }
     for entry in site.reviews:
+        fields = form_fields(site.settings.feedback, reflection_questions(entry))
         pages[f"reviews/{entry.review.id}.md"] = (
             "briefing.md.j2",
-            {"entry": entry, "related": related_briefings(site, entry)},
-            [entry.source],
+            {"entry": entry, "related": related_briefings(site, entry), "feedback_fields": fields},
+            [entry.source, "content/settings.yml"],
+        )
+        pages[f"records/{entry.review.id}.md"] = (
+            "record.md.j2",
+            {"entry": entry, "fields": fields},
+            [entry.source, "content/settings.yml"],
         )
         pages.update(_session_pages(site, entry, [tagged for tagged in points if tagged.entry is entry]))
     themes_with_points = []
@@ -416,7 +423,7 @@ def browse_context(site: Site) -> dict:
 def is_copy_of_learning(path: str) -> bool:
     """Session plans and 7-minute briefings repeat their briefings' learning points: they are
     left out of the search index so that a search lands on the briefing itself."""
-    return path.startswith(("sessions/", "seven-minute/")) and not path.endswith("index.md")
+    return path.startswith(("sessions/", "seven-minute/", "records/")) and not path.endswith("index.md")
 
 
 def render_page(site: Site, template: str, context: dict, sources: list[str], searchable: bool = True) -> str:
