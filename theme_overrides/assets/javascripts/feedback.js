@@ -147,6 +147,7 @@
           "?subject=" + encodeURIComponent(form.getAttribute("data-subject")) +
           "&body=" + encodeURIComponent(answersText());
         status.textContent = message("email-opened", { email: form.getAttribute("data-email") });
+        form.setAttribute("data-mailto", address);
         window.location.href = address;
         return;
       }
