@@ -361,3 +361,57 @@ def test_search_and_browse_work_on_a_large_corpus(page: Page, large_site: tuple[
     assert visible_briefings(page) == expected
     count = page.locator('[data-count-for="type=scr"]').inner_text()
     assert count == f"({len(expected)})"
+
+
+PAGE_TYPES = [
+    "",
+    "reviews/",
+    "reviews/wiltshire-child-k/",
+    "themes/",
+    "themes/invisible-fathers/",
+    "types/scr/",
+    "agencies/police/",
+    "browse/?theme=invisible-fathers",
+    "sessions/",
+    "sessions/kent-2019-child-j/",
+    "seven-minute/kent-2019-child-j/",
+    "records/kent-2019-child-j/",
+    "guide/authors/",
+]
+
+
+def test_pages_load_nothing_from_other_hosts_and_set_no_cookies(browser: Browser, site_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in PAGE_TYPES:
+        page.goto(site_url + path, wait_until="networkidle")
+    search(page, "fathers")
+    elsewhere = [url for url in requested if not url.startswith(site_url) and not url.startswith("data:")]
+    assert len(requested) > len(PAGE_TYPES)
+    assert elsewhere == []
+    assert context.cookies() == []
+    context.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_every_page_type_passes_axe(page: Page, site_url: str) -> None:
+    """WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core, run in Chromium on each page type."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            raise AssertionError(f"{AXE} is missing: run npm install (see README)")
+        pytest.skip("axe-core is not installed (npm install)")
+    script = AXE.read_text(encoding="utf-8")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    found = {}
+    for path in PAGE_TYPES:
+        page.goto(site_url + path)
+        page.add_script_tag(content=script)
+        result = page.evaluate("tags => axe.run(document, {runOnly: tags})", tags)
+        violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
+        if violations:
+            found[path] = violations
+    assert found == {}
