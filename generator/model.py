@@ -313,6 +313,15 @@ class FeedbackSettings(Strict):
         return self
 
 
+class QuickExit(Strict):
+    """The "leave this site" button on every page, in ``content/settings.yml`` under ``quick_exit:``."""
+
+    label: Text
+    """The button's words."""
+    url: Url
+    """Where it goes: an ordinary site such as a weather or news page."""
+
+
 class Settings(Strict):
     """Site-wide settings, in ``content/settings.yml``."""
 
@@ -338,6 +347,8 @@ class Settings(Strict):
     """The headings of the seven tiles of a 7-minute briefing, in order."""
     feedback: FeedbackSettings
     """The feedback form on every briefing and where it sends the answers."""
+    quick_exit: QuickExit | None = None
+    """A button on every page that leaves the site at once (leave it out for none)."""
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import jinja2
 from pydantic import BaseModel
 
+from generator.feedback.fields import form_fields, reflection_questions
 from generator.model import (
     NOT_DATED,
     CaseSummary,
@@ -27,7 +28,6 @@ from generator.model import (
     Settings,
     Theme,
 )
-from generator.feedback.fields import form_fields, reflection_questions
 from generator.validate import ReviewEntry, Site
 
 _environment: jinja2.Environment | None = None
@@ -144,6 +144,7 @@ def render(site: Site) -> dict[str, str]:
     pages: dict[str, Page] = {
         "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
         "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
+        "accessibility.md": ("accessibility.md.j2", {}, ["content/settings.yml"]),
         "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
         "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
         "guide/authors.md": (

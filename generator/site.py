@@ -31,11 +31,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def config_overrides(settings: Settings) -> dict[str, str]:
+def config_overrides(settings: Settings) -> dict:
     """What ``content/settings.yml`` sets in MkDocs' configuration, so it is said in one place."""
-    overrides = {"site_name": settings.site_name}
+    overrides: dict = {"site_name": settings.site_name}
     if settings.site_url:
         overrides["site_url"] = settings.site_url
+    if settings.quick_exit:
+        overrides["extra"] = {"quick_exit": settings.quick_exit.model_dump()}
     return overrides
 
 

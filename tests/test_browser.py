@@ -377,6 +377,7 @@ PAGE_TYPES = [
     "seven-minute/kent-2019-child-j/",
     "records/kent-2019-child-j/",
     "guide/authors/",
+    "accessibility/",
 ]
 
 
@@ -415,3 +416,27 @@ def test_every_page_type_passes_axe(page: Page, site_url: str) -> None:
         if violations:
             found[path] = violations
     assert found == {}
+
+
+def test_quick_exit_leaves_at_once_and_back_does_not_return(page: Page, site_url: str) -> None:
+    import yaml
+
+    settings = yaml.safe_load((REPO / "content" / "settings.yml").read_text(encoding="utf-8"))
+    target = settings["quick_exit"]["url"]
+    page.route(target, lambda route: route.fulfill(body="<title>Elsewhere</title>Elsewhere", content_type="text/html"))
+    page.goto(site_url)
+    page.goto(site_url + "reviews/wiltshire-child-k/")
+    button = page.locator(".ll-quick-exit")
+    expect(button).to_be_visible()
+    expect(button).to_have_text(settings["quick_exit"]["label"])
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(target)
+    page.go_back()
+    assert "wiltshire-child-k" not in page.url
+
+
+def test_accessibility_statement_names_the_board_contact(page: Page, site_url: str) -> None:
+    page.goto(site_url + "accessibility/")
+    expect(page.locator("article")).to_contain_text("learning@example.org")
+    expect(page.locator("article")).to_contain_text("WCAG 2.2")
