@@ -10,6 +10,7 @@ import click
 
 from generator.build import Project, build, check
 from generator.errors import ContentErrors, LearningLessonsError
+from generator.feedback.commands import feedback
 from generator.model import KEY_PATTERN
 from generator.scaffold import new_review_text
 
@@ -32,15 +33,6 @@ def _report_errors(failure: ContentErrors) -> None:
 @click.version_option(package_name="learning-lessons")
 def main() -> None:
     """Learning Lessons: turn case-review content into briefings and a searchable site."""
-
-
-def _add_feedback_commands() -> None:
-    """``briefings feedback serve`` and ``briefings feedback report`` (generator/feedback/commands.py)."""
-    try:
-        from generator.feedback.commands import feedback
-    except ImportError:  # the feedback commands are not written yet
-        return
-    main.add_command(feedback)
 
 
 @main.command("build")
@@ -101,4 +93,4 @@ def new_command(root: Path, review_id: str) -> None:
     click.echo(f"Wrote {target} (status: draft). Fill it in, then run: briefings check")
 
 
-_add_feedback_commands()
+main.add_command(feedback)

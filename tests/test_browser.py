@@ -189,7 +189,7 @@ def test_pages_print_without_site_chrome(page: Page, site_url: str, path: str, t
         expect(question).to_be_visible()
     assert page.locator("article details").count() == 0
     # External links show where they go.
-    link = page.locator('article a[href^="mailto:"]').first
+    link = page.locator('article a[href^="mailto:"], article a[href^="http"]').first
     after = link.evaluate("a => getComputedStyle(a, '::after').content")
     assert link.get_attribute("href") in after
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
