@@ -68,6 +68,9 @@ class RawContent:
     agencies: Document | None
     age_groups: Document | None
     reviews: list[Document]
+    feedback_summary: Document | None
+    """The published summary of feedback, if the board has made one (``briefings feedback report
+    --publish``)."""
     errors: list[ContentError]
     """Files that could not be read at all; validation adds its own errors to these."""
 
@@ -225,14 +228,20 @@ def load(content_dir: Path) -> RawContent:
     strings = attempt(load_yaml_file, strings_path) if strings_path.is_file() else None
     vocabularies = {name: required(f"vocabularies/{name}.yml") for name in VOCABULARIES}
     reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
+    summary_path = content_dir / SUMMARY_FILE
+    summary = attempt(load_yaml_file, summary_path) if summary_path.is_file() else None
     return RawContent(
         settings=settings,
         strings=strings,
         reviews=[review for review in reviews if review is not None],
+        feedback_summary=summary,
         errors=errors,
         **vocabularies,
     )
 
+
+SUMMARY_FILE = "feedback-summary.json"
+"""The feedback summary in ``content/`` (JSON, which the YAML reader also reads)."""
 
 VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
 """The controlled vocabularies, each a file in ``content/vocabularies/``."""

@@ -313,6 +313,46 @@ class FeedbackSettings(Strict):
         return self
 
 
+class Usefulness(BaseModel):
+    """How useful teams found a briefing (1 to 5)."""
+
+    answers: int
+    mean: float | None
+    counts: dict[str, int]
+
+
+class FeedbackFigures(BaseModel):
+    """What the feedback says about a briefing, a theme or everything: counts only."""
+
+    sessions: int
+    people: int
+    agencies: int
+    changes: int
+    usefulness: Usefulness
+
+
+class BriefingFeedback(FeedbackFigures):
+    id: str
+    title: str
+
+
+class ThemeFeedback(FeedbackFigures):
+    id: str
+    name: str
+    briefings: int
+
+
+class FeedbackSummary(BaseModel):
+    """``content/feedback-summary.json``, written by ``briefings feedback report --publish``."""
+
+    submissions: int
+    first_received: str | None
+    last_received: str | None
+    totals: FeedbackFigures
+    briefings: list[BriefingFeedback]
+    themes: list[ThemeFeedback]
+
+
 class QuickExit(Strict):
     """The "leave this site" button on every page, in ``content/settings.yml`` under ``quick_exit:``."""
 

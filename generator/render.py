@@ -186,6 +186,12 @@ def render(site: Site) -> dict[str, str]:
             themes_with_points.append((key, theme))
             pages[f"sessions/theme-{key}.md"] = _theme_session_page(site, theme, on_theme)
     pages.update(_agency_pages(site, points))
+    if site.settings.feedback.publish_summary:
+        pages["feedback.md"] = (
+            "feedback_summary.md.j2",
+            {"published": {entry.review.id for entry in site.reviews}},
+            ["content/feedback-summary.json", "content/settings.yml"],
+        )
     pages["browse.md"] = (
         "browse.md.j2",
         browse_context(site),

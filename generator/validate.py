@@ -24,6 +24,7 @@ from generator.model import (
     NOT_DATED,
     AgeGroup,
     Agency,
+    FeedbackSummary,
     Review,
     ReviewType,
     Settings,
@@ -57,6 +58,8 @@ class Site:
     age_groups: dict[str, AgeGroup]
     reviews: list[ReviewEntry]
     """Published reviews, newest first."""
+    feedback_summary: FeedbackSummary | None = None
+    """The feedback summary to publish, when the settings ask for it and there is one."""
 
 
 def validate(raw: RawContent) -> Site:
@@ -70,6 +73,7 @@ def validate(raw: RawContent) -> Site:
     age_groups = _vocabulary(raw.age_groups, AgeGroup, errors)
     vocabularies = _by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
+    summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
     if errors or settings is None:
         raise ContentErrors(errors)
     published = [entry for entry in entries if entry.review.status == "published"]
@@ -81,6 +85,7 @@ def validate(raw: RawContent) -> Site:
         agencies=agencies,
         age_groups=age_groups,
         reviews=newest_first(published),
+        feedback_summary=summary if settings.feedback.publish_summary else None,
     )
 
 

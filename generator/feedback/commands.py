@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from generator.build import Project, check
 from generator.errors import ContentErrors
+from generator.load import SUMMARY_FILE
 
 project_option = click.option(
     "--project",
@@ -112,7 +114,13 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     show_default=True,
     help="The folder to write the report into.",
 )
-def report_command(root: Path, db: Path, out_dir: Path) -> None:
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Also copy summary.json (no personal data) to content/feedback-summary.json, for the site "
+    "to publish when feedback.publish_summary is true in the settings.",
+)
+def report_command(root: Path, db: Path, out_dir: Path, publish: bool) -> None:
     """Write feedback.csv, report.md, report.html and summary.json from the stored feedback."""
     from generator.feedback.report import write_report
 
@@ -123,3 +131,7 @@ def report_command(root: Path, db: Path, out_dir: Path) -> None:
         sys.exit(1)
     for path in paths:
         click.echo(f"Wrote {path}")
+    if publish:
+        target = Project(root).content_dir / SUMMARY_FILE
+        shutil.copyfile(out_dir / "summary.json", target)
+        click.echo(f"Wrote {target}; run briefings build to publish it")
