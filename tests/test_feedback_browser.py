@@ -242,3 +242,36 @@ def test_blank_record_prints_clean(browser: Browser, tmp_path: Path) -> None:
         page.close()
     finally:
         server.shutdown()
+
+
+def test_form_is_usable_by_keyboard_alone(browser: Browser, service_site: FeedbackSite) -> None:
+    page = browser.new_page()
+    page.goto(service_site.site_url + f"reviews/{REVIEW}/")
+    page.focus("#fb-briefing-title")
+    reached = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        name = page.evaluate("document.activeElement.name || document.activeElement.textContent.trim()")
+        reached.append(name)
+        if name == "Send to the board":
+            break
+    controls = page.eval_on_selector_all(
+        "#ll-feedback [name]:not([type=hidden]):not([name=website])", "els => [...new Set(els.map(e => e.name))]"
+    )
+    assert [name for name in dict.fromkeys(reached) if name in controls] == controls
+    assert "website" not in reached  # the honeypot is out of the tab order
+    # Choose a radio with the arrow keys, tick the consent with Space, send with Enter.
+    page.focus('input[name="used-as"][value="Team meeting"]')
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    assert page.locator('input[name="used-as"]:checked').get_attribute("value") == "Supervision"
+    page.focus("#fb-contact-consent")
+    page.keyboard.press("Space")
+    expect(page.locator("#fb-contact-consent")).to_be_checked()
+    page.focus("#fb-agency")
+    page.keyboard.type("Health visiting")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ll-feedback-alert")).to_be_focused()
+    expect(page.locator("#fb-session-date-error")).to_have_text("This is required.")
+    assert service_site.rows() == []
+    page.close()
