@@ -40,14 +40,15 @@ class Project:
         return self.root / "site"
 
 
-def check(project: Project) -> Site:
-    """Load and validate the content; raise ``ContentErrors`` listing every problem."""
-    return validate(load(project.content_dir))
+def check(project: Project, drafts: bool = False) -> Site:
+    """Load and validate the content; raise ``ContentErrors`` listing every problem. With
+    ``drafts``, drafts and embargoed reviews are included (for a local preview only)."""
+    return validate(load(project.content_dir), drafts=drafts)
 
 
-def generate(project: Project) -> tuple[Site, WriteReport]:
+def generate(project: Project, drafts: bool = False) -> tuple[Site, WriteReport]:
     """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
-    site = check(project)
+    site = check(project, drafts)
     pages = render(site)
     pdfs = make_pdfs(print_documents(site, pages)) if site.settings.make_pdfs else {}
     return site, write_pages({**pages, **pdfs}, project.docs_dir)

@@ -69,11 +69,12 @@ def check_command(root: Path) -> None:
 @main.command("serve")
 @project_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve_command(root: Path, dev_addr: str) -> None:
+@click.option("--drafts", is_flag=True, help="Also show drafts and embargoed reviews, marked not for publication.")
+def serve_command(root: Path, dev_addr: str, drafts: bool) -> None:
     """Preview the site; rebuild and reload the page whenever content/ changes."""
     from generator.serve import serve
 
-    serve(Project(root), dev_addr)
+    serve(Project(root), dev_addr, drafts)
 
 
 @main.command("new")

@@ -89,6 +89,9 @@ class Report(Strict):
     """The report's title."""
     url: Url | None = None
     """Where it is published; leave it out if it is not online."""
+    available_until: datetime.date | None = None
+    """The date the board stops publishing the full report (optional); after it the briefing says
+    the report is no longer published, and the briefing stays."""
 
 
 class Review(Strict):
@@ -109,8 +112,11 @@ class Review(Strict):
     """England, Wales, Scotland or Northern Ireland."""
     published: PublicationDate
     """Publication date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``not dated``."""
-    status: Literal["draft", "published"]
-    """``draft`` (left out of the site) or ``published``."""
+    status: Literal["draft", "published", "archived"]
+    """``draft`` (left out of the site), ``published``, or ``archived`` (still in the site, marked
+    as archived and left out of the newest briefings)."""
+    publish_from: datetime.date | None = None
+    """Embargo: the review is left out of the site until this date (``YYYY-MM-DD``, optional)."""
     age_group: Key
     """Age group of the person at the centre of the review (a key from ``age_groups.yml``)."""
     subject_age: Text | None = None

@@ -304,7 +304,7 @@ def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) ->
         reading.append(
             f"[{s['pdf_briefing']}](../pdf/{review.id}.pdf) · [{s['pdf_seven_minute']}](../pdf/{review.id}-7-minute.pdf)"
         )
-    if review.report.url:
+    if review.report.url and not entry.report_withdrawn:
         reading.append(f"[{s['full_report']}: {review.report.title}]({review.report.url})")
     plan = {
         "title": s["session_plan_title"].format(title=review.title),

@@ -41,10 +41,10 @@ class _Debounced(FileSystemEventHandler):
             self.timer.start()
 
 
-def regenerate(project: Project) -> bool:
+def regenerate(project: Project, drafts: bool = False) -> bool:
     """Rewrite the pages from content; on errors print them and leave the pages as they were."""
     try:
-        _, report = generate(project)
+        _, report = generate(project, drafts)
     except ContentErrors as failure:
         click.secho(
             f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:", fg="red", err=True
@@ -60,15 +60,17 @@ def regenerate(project: Project) -> bool:
     return True
 
 
-def serve(project: Project, dev_addr: str) -> None:
-    """Generate the pages, watch ``content/`` and run MkDocs' live-reloading server."""
+def serve(project: Project, dev_addr: str, drafts: bool = False) -> None:
+    """Generate the pages, watch ``content/`` and run MkDocs' live-reloading server. With
+    ``drafts``, drafts and embargoed reviews are shown too, each under a "not for publication"
+    banner; the preview is served from a temporary folder and never touches ``site/``."""
     try:
-        site, _ = generate(project)
+        site, _ = generate(project, drafts)
     except ContentErrors as failure:
         click.echo(str(failure), err=True)
         raise SystemExit(1) from None
     observer = Observer()
-    observer.schedule(_Debounced(lambda: regenerate(project)), str(project.content_dir), recursive=True)
+    observer.schedule(_Debounced(lambda: regenerate(project, drafts)), str(project.content_dir), recursive=True)
     observer.daemon = True
     observer.start()
     try:

@@ -6,11 +6,13 @@ at once as ``path:line: field: message``.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import os
 import re
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +46,10 @@ class ReviewEntry:
     review: Review
     case_summary: str
     source: str
+    preview: bool = False
+    """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
+    report_withdrawn: bool = False
+    """The full report's ``available_until`` date has passed."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,11 @@ class Site:
     """The feedback summary to publish, when the settings ask for it and there is one."""
 
 
-def validate(raw: RawContent) -> Site:
-    """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem."""
+def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False) -> Site:
+    """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem.
+
+    Only reviews that are published or archived, and past any embargo on ``today``, are in the
+    site; with ``drafts`` (a local preview) drafts and embargoed reviews are in it too, marked."""
     errors: list[ContentError] = list(raw.errors)
     settings = _as_model(raw.settings, Settings, (), errors)
     strings = _strings(raw.strings, errors)
@@ -76,7 +85,14 @@ def validate(raw: RawContent) -> Site:
     summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
     if errors or settings is None:
         raise ContentErrors(errors)
-    published = [entry for entry in entries if entry.review.status == "published"]
+    today = today or build_date()
+    published = [
+        replace(
+            entry, preview=not is_public(entry.review, today), report_withdrawn=report_withdrawn(entry.review, today)
+        )
+        for entry in entries
+        if drafts or is_public(entry.review, today)
+    ]
     return Site(
         settings=settings,
         strings=strings,
@@ -124,6 +140,25 @@ def _reviews(
         if review is not None and summary is not None:
             entries.append(ReviewEntry(review, summary, document.path))
     return entries
+
+
+def build_date() -> datetime.date:
+    """The date a build publishes for: today, or ``LL_TODAY`` (YYYY-MM-DD) when set, so that an
+    embargo can be previewed and tested."""
+    override = os.environ.get("LL_TODAY")
+    return datetime.date.fromisoformat(override) if override else datetime.date.today()
+
+
+def is_public(review: Review, today: datetime.date) -> bool:
+    """Whether a review belongs in the published site on ``today``."""
+    if review.status == "draft":
+        return False
+    return review.publish_from is None or review.publish_from <= today
+
+
+def report_withdrawn(review: Review, today: datetime.date) -> bool:
+    """Whether the board has stopped publishing the full report by ``today``."""
+    return review.report.available_until is not None and review.report.available_until < today
 
 
 def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:

@@ -70,7 +70,7 @@ def test_unknown_nested_field_names_its_path(project: Project) -> None:
         ),
         (
             ("status: published", "status: yes"),
-            "status: input should be 'draft' or 'published', found True (true/false)",
+            "status: input should be 'draft', 'published' or 'archived', found True (true/false)",
         ),
     ],
 )

@@ -1,0 +1,131 @@
+"""Drafts, embargoes, archived reviews and withdrawn reports."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from conftest import MINIMAL_REVIEW, write_review
+
+from generator.build import Project, check
+from generator.cli import main
+from generator.render import render
+
+DRAFT = (
+    MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-draft")
+    .replace("status: published", "status: draft")
+    .replace("Child A: a test review", "Zanzibar draft review")
+    .replace("Share what you know.", "Quokka draft point.")
+)
+EMBARGOED = (
+    MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-embargo")
+    .replace("status: published", "status: published\npublish_from: 2030-01-01")
+    .replace("Child A: a test review", "Xylophone embargoed review")
+    .replace("Share what you know.", "Narwhal embargoed point.")
+)
+MARKERS = ("test-2024-child-draft", "Zanzibar", "Quokka", "test-2024-child-embargo", "Xylophone", "Narwhal")
+
+
+def build(project: Project, today: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LL_TODAY", today)
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+
+
+def leaks(project: Project) -> list[str]:
+    """Every file in site/ or briefings/ that mentions a draft or embargoed review."""
+    found = []
+    for folder in (project.site_dir, project.docs_dir):
+        for path in folder.rglob("*"):
+            if not path.is_file():
+                continue
+            if path.suffix == ".pdf":
+                text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
+            else:
+                text = path.read_bytes().decode("utf-8", errors="ignore")
+                if path.suffix == ".gz":
+                    import gzip
+
+                    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+            if any(marker in text or marker in path.name for marker in MARKERS):
+                found.append(str(path.relative_to(project.root)))
+    return found
+
+
+def test_drafts_and_embargoed_reviews_appear_nowhere(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "\nsite_url: https://example.org/learning/\n", encoding="utf-8"
+    )
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    write_review(project, "draft.md", DRAFT)
+    write_review(project, "embargo.md", EMBARGOED)
+    build(project, "2026-11-24", monkeypatch)
+    assert (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").is_file()
+    assert (project.site_dir / "pdf" / "test-2024-child-a.pdf").is_file()
+    assert leaks(project) == []
+    # The embargo lifts on its date; the draft stays out.
+    build(project, "2030-01-01", monkeypatch)
+    assert (project.site_dir / "reviews" / "test-2024-child-embargo" / "index.html").is_file()
+    assert not (project.site_dir / "reviews" / "test-2024-child-draft").exists()
+
+
+def test_draft_preview_shows_drafts_with_a_banner(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LL_TODAY", "2026-11-24")
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    write_review(project, "draft.md", DRAFT)
+    write_review(project, "embargo.md", EMBARGOED)
+    assert [entry.review.id for entry in check(project).reviews] == ["test-2024-child-a"]
+    pages = render(check(project, drafts=True))
+    for review_id in ("test-2024-child-draft", "test-2024-child-embargo"):
+        page = pages[f"reviews/{review_id}.md"]
+        assert '!!! danger "DRAFT – not for publication.' in page
+        assert "(draft – not for publication)" in pages["reviews/index.md"]
+    assert "DRAFT" not in pages["reviews/test-2024-child-a.md"]
+
+
+def test_archived_review_is_marked_and_not_among_the_newest(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: archived"))
+    write_review(
+        project,
+        "b.md",
+        MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-b").replace(
+            "Child A: a test review", "Child B: current"
+        ),
+    )
+    pages = render(check(project))
+    assert '!!! note "This briefing is archived' in pages["reviews/test-2024-child-a.md"]
+    home = pages["index.md"]
+    newest = home[home.index("## Newest briefings") : home.index("## How team leads")]
+    assert "Child B: current" in newest and "Child A: a test review" not in newest
+    assert "Child A: a test review" in pages["reviews/index.md"]
+
+
+def test_report_past_its_available_until_date_is_no_longer_linked(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = MINIMAL_REVIEW.replace(
+        "  title: Full report", "  title: Full report\n  url: https://example.org/r.pdf\n  available_until: 2025-06-30"
+    )
+    write_review(project, "a.md", text)
+    monkeypatch.setenv("LL_TODAY", "2025-06-30")
+    assert "https://example.org/r.pdf" in render(check(project))["reviews/test-2024-child-a.md"]
+    monkeypatch.setenv("LL_TODAY", "2025-07-01")
+    pages = render(check(project))
+    assert "https://example.org/r.pdf" not in pages["reviews/test-2024-child-a.md"]
+    assert "Full report: The full report is no longer published by the board." in pages["reviews/test-2024-child-a.md"]
+    assert "https://example.org/r.pdf" not in pages["seven-minute/test-2024-child-a.md"]
+
+
+def test_invalid_embargo_date_is_an_error(project: Project) -> None:
+    from generator.errors import ContentErrors
+
+    write_review(
+        project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: published\npublish_from: 2030-02-30")
+    )
+    with pytest.raises(ContentErrors) as failure:
+        check(project)
+    [error] = [str(e) for e in failure.value.errors]
+    assert error.startswith("content/reviews/a.md:10: publish_from: ")
