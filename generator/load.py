@@ -88,6 +88,11 @@ _Loader.yaml_implicit_resolvers = {
 
 def read_text(path: Path, shown_as: str) -> str:
     """The file's text; a file that is not UTF-8 is an error naming the line of the bad byte."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentErrors(
+            [ContentError(shown_as, 1, "", f"file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})")]
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -106,11 +111,36 @@ def read_text(path: Path, shown_as: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+MAX_FILE_BYTES = 1_000_000
+"""The largest content file accepted: a briefing is a few thousand words."""
+
+
+def _refuse_aliases(text: str, shown_as: str, first_line: int) -> None:
+    """Content files may not use YAML anchors and aliases (``&name``, ``*name``): nobody needs
+    them to write a review, and nested aliases can expand a small file into billions of values."""
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+            raise ContentErrors(
+                [
+                    ContentError(
+                        shown_as,
+                        first_line + token.start_mark.line,
+                        "",
+                        "YAML anchors and aliases (& and *) are not allowed in content files; write the value out",
+                    )
+                ]
+            )
+
+
 def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, LineMap, list[ContentError]]:
     """Parse YAML text that starts at ``first_line`` of its file.
 
     Returns the data, the line of each field, and any repeated keys (which YAML allows but
-    which are always a mistake here). Syntax errors raise ``ContentErrors``."""
+    which are always a mistake here). Syntax errors, anchors and aliases raise ``ContentErrors``."""
+    try:
+        _refuse_aliases(text, shown_as, first_line)
+    except yaml.MarkedYAMLError:
+        pass  # reported with its line by the parse below
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
