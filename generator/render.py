@@ -43,7 +43,9 @@ def environment() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            autoescape=False,  # the output is Markdown, which MkDocs escapes as it renders
+            # Every value is HTML-escaped, so markup in content is shown as text, never run; the
+            # Markdown syntax authors use (emphasis, links, lists) is unaffected.
+            autoescape=True,
         )
         _environment.filters["display_date"] = display_date
         _environment.globals.update(board_key=board_key, year_key=year_key)
@@ -442,7 +444,10 @@ def render_page(site: Site, template: str, context: dict, sources: list[str], se
         .get_template(template)
         .render(site=site, s=s, point_anchor=point_anchor, point_themes=point_themes, **context)
     )
-    body = body.strip()
+    # Values were HTML-escaped; an apostrophe needs no escaping in Markdown text or in the
+    # double-quoted attributes the templates use, so it is put back for readable pages.
+    body = body.strip().replace("&#39;", "'")
+    # The title stays HTML-escaped: MkDocs and Material insert it into pages as it is.
     title = body.splitlines()[0].removeprefix("# ") if body.startswith("# ") else ""
     # MkDocs takes the title from front matter, which must open the file; the same note also
     # goes in the page body so that the built HTML says where it came from.
