@@ -40,23 +40,24 @@ class Project:
         return self.root / "site"
 
 
-def check(project: Project, drafts: bool = False) -> Site:
+def check(project: Project, drafts: bool = False, strict: bool = False) -> Site:
     """Load and validate the content; raise ``ContentErrors`` listing every problem. With
-    ``drafts``, drafts and embargoed reviews are included (for a local preview only)."""
-    return validate(load(project.content_dir), drafts=drafts)
+    ``drafts``, drafts and embargoed reviews are included (for a local preview only); with
+    ``strict``, the anonymity check's findings are errors, not warnings."""
+    return validate(load(project.content_dir), drafts=drafts, strict=strict)
 
 
-def generate(project: Project, drafts: bool = False) -> tuple[Site, WriteReport]:
+def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Site, WriteReport]:
     """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
-    site = check(project, drafts)
+    site = check(project, drafts, strict)
     pages = render(site)
     pdfs = make_pdfs(print_documents(site, pages)) if site.settings.make_pdfs else {}
     return site, write_pages({**pages, **pdfs}, project.docs_dir)
 
 
-def build(project: Project) -> tuple[Site, WriteReport]:
+def build(project: Project, strict: bool = False) -> tuple[Site, WriteReport]:
     """The whole build: content to pages to ``site/``."""
-    site, report = generate(project)
+    site, report = generate(project, strict=strict)
     build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
     return site, report
 

@@ -24,6 +24,17 @@ project_option = click.option(
 )
 
 
+strict_option = click.option(
+    "--strict", is_flag=True, help="Treat the anonymity check's findings as errors, not warnings."
+)
+
+
+def _report_warnings(site) -> None:
+    if site.warnings:
+        click.echo("\n".join(str(warning) for warning in site.warnings), err=True)
+        click.secho(f"{len(site.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True)
+
+
 def _report_errors(failure: ContentErrors) -> None:
     click.echo(str(failure), err=True)
     click.secho(f"{len(failure.errors)} error(s); nothing was published.", fg="red", err=True)
@@ -37,17 +48,19 @@ def main() -> None:
 
 @main.command("build")
 @project_option
-def build_command(root: Path) -> None:
+@strict_option
+def build_command(root: Path, strict: bool) -> None:
     """Check content, write briefings/ and build the site into site/."""
     project = Project(root)
     try:
-        site, report = build(project)
+        site, report = build(project, strict=strict)
     except ContentErrors as failure:
         _report_errors(failure)
         sys.exit(1)
     except LearningLessonsError as failure:
         click.secho(str(failure), fg="red", err=True)
         sys.exit(1)
+    _report_warnings(site)
     click.echo(
         f"Built {len(site.reviews)} briefing(s): {len(report.written)} page(s) written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed; site in {project.site_dir}"
@@ -56,13 +69,15 @@ def build_command(root: Path) -> None:
 
 @main.command("check")
 @project_option
-def check_command(root: Path) -> None:
+@strict_option
+def check_command(root: Path, strict: bool) -> None:
     """Check content only; exit non-zero if there is any error."""
     try:
-        site = check(Project(root))
+        site = check(Project(root), strict=strict)
     except ContentErrors as failure:
         _report_errors(failure)
         sys.exit(1)
+    _report_warnings(site)
     click.echo(f"Content is valid: {len(site.reviews)} published briefing(s).")
 
 

@@ -94,6 +94,15 @@ class Report(Strict):
     the report is no longer published, and the briefing stays."""
 
 
+class AllowedDetail(Strict):
+    """A detail the anonymity check flagged, reviewed and found not to identify anyone."""
+
+    text: Text
+    """The flagged text, exactly as it appears."""
+    reason: Text
+    """Why it is safe to publish."""
+
+
 class Review(Strict):
     """One case review: the front matter of a file in ``content/reviews/``."""
 
@@ -144,6 +153,8 @@ class Review(Strict):
     facilitator_notes: str = ""
     """Notes for whoever leads a session on this review, added to the session plan (Markdown,
     optional)."""
+    anonymity_allow: list[AllowedDetail] = []
+    """Details the anonymity check flags that have been reviewed and may be published (optional)."""
 
     @field_validator("published")
     @classmethod
@@ -393,6 +404,10 @@ class Settings(Strict):
     """The headings of the seven tiles of a 7-minute briefing, in order."""
     feedback: FeedbackSettings
     """The feedback form on every briefing and where it sends the answers."""
+    helplines: list[Text] = []
+    """Phone numbers that may appear in briefings, such as a front door or MASH number."""
+    contacts: list[Text] = []
+    """E-mail addresses that may appear in briefings (the contact address always may)."""
     quick_exit: QuickExit | None = None
     """A button on every page that leaves the site at once (leave it out for none)."""
     make_pdfs: bool = True

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from generator.anonymity import scan
 from generator.errors import ContentError, ContentErrors
 from generator.load import Document, Loc, RawContent, _dotted
 from generator.model import (
@@ -66,9 +67,11 @@ class Site:
     """Published reviews, newest first."""
     feedback_summary: FeedbackSummary | None = None
     """The feedback summary to publish, when the settings ask for it and there is one."""
+    warnings: tuple[ContentError, ...] = ()
+    """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
 
 
-def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False) -> Site:
+def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False) -> Site:
     """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem.
 
     Only reviews that are published or archived, and past any embargo on ``today``, are in the
@@ -83,6 +86,16 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
     vocabularies = _by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
     summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
+    warnings: list[ContentError] = []
+    if settings is not None:
+        for entry, document in zip(
+            entries, [d for d in raw.reviews if any(e.source == d.path for e in entries)], strict=True
+        ):
+            warnings += scan(
+                document, entry.review.pseudonyms, settings.helplines, [settings.contact_email, *settings.contacts]
+            )
+    if strict:
+        errors += warnings
     if errors or settings is None:
         raise ContentErrors(errors)
     today = today or build_date()
@@ -102,6 +115,7 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
         age_groups=age_groups,
         reviews=newest_first(published),
         feedback_summary=summary if settings.feedback.publish_summary else None,
+        warnings=tuple(sorted(warnings)),
     )
 
 

@@ -1,0 +1,139 @@
+"""The anonymity check: likely identifying details in published text, with their file and line.
+
+A review must not identify the child, adult or family. This looks through every text field and
+the case summary of each review for what commonly gives people away: personal names that are not
+declared pseudonyms, dates of birth and exact dates beside a pseudonym, addresses and postcodes,
+phone numbers (other than declared helplines), e-mail addresses (other than declared contacts),
+NHS numbers and named schools or nurseries. Findings are warnings, or errors with ``--strict``.
+A finding reviewed and found harmless is allowed in the review's front matter::
+
+    anonymity_allow:
+      - text: Martin C Calder
+        reason: author of a published book cited as further reading
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.errors import ContentError
+from generator.load import Document, Loc, _dotted
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}) \d{{4}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
+FIRST_NAMES = (
+    "Aaron Abigail Adam Adrian Aidan Alan Alex Alexander Alfie Alice Amanda Amber Amelia Amy Andrew Angela Anna Anne "
+    "Anthony Archie Ashley Barbara Ben Benjamin Beth Bethany Brian Callum Carl Caroline Carol Catherine Charlie "
+    "Charlotte Chloe Chris Christine Christopher Claire Connor Craig Daniel Danielle Darren David Dean Deborah Dylan "
+    "Edward Eleanor Elizabeth Ella Ellie Emily Emma Erin Ethan Evie Freddie Gary Gemma George Georgia Grace Graham "
+    "Hannah Harry Harvey Helen Holly Ian Isabella Isla Jack Jacob Jade James Jamie Jane Jason Jay Jennifer Jessica "
+    "Joanne Joe John Jonathan Joseph Joshua Julie Karen Kate Katie Kayleigh Kelly Kevin Kieran Kirsty Laura Lauren "
+    "Leah Lee Lewis Liam Lily Linda Lisa Louise Lucy Luke Mark Martin Mary Matthew Megan Melissa Michael Michelle "
+    "Mohammed Muhammad Natalie Nathan Nicola Noah Oliver Olivia Oscar Paul Peter Philip Phoebe Rachel Rebecca Richard "
+    "Robert Ruby Ryan Sam Samantha Samuel Sarah Scott Sean Sharon Shaun Simon Sophie Stacey Stephen Steven Stuart "
+    "Susan Thomas Tom Tracey Tyler Victoria William Zoe"
+).split()
+
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (
+        "a date of birth",
+        re.compile(rf"\b(?:date of birth|DOB|D\.O\.B\.?|born(?: on)?)\b[^.;\n]{{0,30}}?(?:{_DATE})", re.I),
+    ),
+    ("an NHS number", re.compile(r"\b\d{3}[ -]\d{3}[ -]\d{4}\b")),
+    ("a phone number", re.compile(r"(?<![\w-])(?:\+44 ?\(?0?\)? ?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b")),
+    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")),
+    (
+        "a street address",
+        re.compile(
+            r"\b\d{1,4}[a-zA-Z]? (?:[A-Z][a-z]+ ){1,3}"
+            r"(?:Road|Street|Avenue|Lane|Close|Drive|Way|Crescent|Court|Place|Gardens|Terrace|Grove|Hill|Row|Square)\b"
+        ),
+    ),
+    (
+        "a named school or nursery",
+        re.compile(
+            r"\b(?:St\.? )?(?:[A-Z][a-z']+ ){1,4}"
+            r"(?:Primary School|Infant School|Junior School|High School|Academy|Nursery|Pre-School|Preschool)\b"
+        ),
+    ),
+    ("a personal name", re.compile(rf"\b(?:{'|'.join(FIRST_NAMES)})(?: [A-Z]\.?)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")),
+]
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text value in ``data`` with where it is."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("id", "anonymity_allow", "review_type", "age_group", "themes", "agencies", "status"):
+                yield from _strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _strings(item, (*loc, index))
+
+
+def _allowed(document: Document) -> set[str]:
+    entries = document.data.get("anonymity_allow") or [] if isinstance(document.data, dict) else []
+    return {entry["text"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("text"), str)}
+
+
+def scan(document: Document, pseudonyms: list[str], helplines: list[str], contacts: list[str]) -> list[ContentError]:
+    """The likely identifying details in one review file."""
+    allowed = _allowed(document)
+    helpline_digits = {re.sub(r"\D", "", number) for number in helplines}
+    texts = list(_strings(document.data)) + [(("case summary",), document.body)]
+    findings: list[ContentError] = []
+    for loc, text in texts:
+        for kind, pattern in PATTERNS:
+            for match in pattern.finditer(text):
+                found = match.group(0)
+                if any(found in item or item in found for item in allowed):
+                    continue
+                if kind == "a phone number" and re.sub(r"\D", "", found) in helpline_digits:
+                    continue
+                if kind == "an e-mail address" and found.lower() in {c.lower() for c in contacts}:
+                    continue
+                if kind == "a personal name" and any(found in name for name in pseudonyms):
+                    continue
+                findings.append(_finding(document, loc, text, match.start(), kind, found))
+        for match in re.finditer(_DATE, text):
+            sentence = _sentence_around(text, match.start(), match.end())
+            if any(pseudonym in sentence for pseudonym in pseudonyms) and match.group(0) not in allowed:
+                if not any(f.message.endswith(f"{match.group(0)!r}") for f in findings):
+                    findings.append(
+                        _finding(document, loc, text, match.start(), "an exact date beside a pseudonym", match.group(0))
+                    )
+    return findings
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n\n", 0, start))
+    right = text.find(".", end)
+    return text[left + 1 : right if right != -1 else len(text)]
+
+
+def _finding(document: Document, loc: Loc, text: str, offset: int, kind: str, found: str) -> ContentError:
+    if loc == ("case summary",):
+        line, field = document.body_line + text.count("\n", 0, offset), "case summary"
+    else:
+        line = document.lines.line_of(loc) + _block_offset(document, loc, text, offset)
+        field = _dotted(loc)
+    return ContentError(
+        document.path,
+        line,
+        field,
+        f"possibly identifying: {kind} {found!r} (remove it, or allow it under anonymity_allow with a reason)",
+    )
+
+
+def _block_offset(document: Document, loc: Loc, text: str, offset: int) -> int:
+    """Lines from a value's first line to the match: block scalars (``|``, ``>``) start on the
+    next line; folded text loses its line breaks, so the count there is approximate."""
+    key_line = document.lines.line_of(loc, key=True)
+    value_line = document.lines.line_of(loc)
+    start = 1 if value_line == key_line and "\n" in text else 0
+    return start + text.count("\n", 0, offset)
