@@ -45,6 +45,8 @@ def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None,
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed part way
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     collected = _Collect()
     mkdocs_log = logging.getLogger("mkdocs")

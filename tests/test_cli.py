@@ -208,3 +208,31 @@ def test_site_url_gives_a_sitemap_dated_from_the_content(project: Project) -> No
     sitemap = (project.site_dir / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/learning/reviews/test-2024-child-a/</loc>" in sitemap
     assert "<lastmod>2024-03-01</lastmod>" in sitemap
+
+
+def test_a_build_killed_part_way_leaves_the_previous_site(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    project = make_project(tmp_path, with_sample_reviews=True)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    before = snapshot(project.site_dir)
+    review = project.content_dir / "reviews" / "kent-2019-child-j.md"
+    review.write_text(
+        review.read_text(encoding="utf-8").replace("Child J: non-accidental", "Child J: changed"), encoding="utf-8"
+    )
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--project", str(project.root)])
+    # Kill it while it is writing the site: once MkDocs' staging folder exists.
+    deadline = time.monotonic() + 120
+    while not list(project.root.glob(".site-new-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(project.site_dir) == before
+    # The next build clears up and succeeds.
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    assert not list(project.root.glob(".site-*"))
+    assert "Child J: changed" in (project.site_dir / "reviews" / "kent-2019-child-j" / "index.html").read_text(
+        encoding="utf-8"
+    )

@@ -69,3 +69,48 @@ def test_feedback_and_browse_links_point_into_the_site(sample_site: Project) -> 
     assert re.search(r'href="../../records/kent-2019-child-j/"', briefing)
     browse = (sample_site.site_dir / "browse" / "index.html").read_text(encoding="utf-8")
     assert 'href="../reviews/kent-2019-child-j/"' in browse
+
+
+def test_site_works_from_a_sub_path(sample_site: Project, tmp_path: Path) -> None:
+    """Published at https://example.org/learning/: every internal link is relative, so the same
+    files work below any path; checked in Chromium, with search."""
+    import functools
+    import shutil
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from test_browser import CHROMIUM, search
+
+    if not Path(CHROMIUM).exists():
+        import pytest
+
+        pytest.skip("needs Debian's chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    shutil.copytree(sample_site.site_dir, tmp_path / "learning")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/learning/"
+    failed: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            page = browser.new_page()
+            page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+            page.goto(base)
+            page.click("text=All briefings")
+            page.click("text=Child J: non-accidental injuries to a 5-week-old baby")
+            expect(page).to_have_url(base + "reviews/kent-2019-child-j/")
+            page.click(".ll-key-facts >> text=Serious Case Review")
+            expect(page).to_have_url(base + "types/scr/")
+            search(page, "fathers")
+            link = page.locator(".md-search-result__item a").first
+            assert link.get_attribute("href").startswith(base)
+            browser.close()
+    finally:
+        server.shutdown()
+    assert failed == []
