@@ -108,7 +108,10 @@ def test_related_learning_links_briefings_that_share_themes(sample_site: Project
 
 def test_browse_page_lists_every_briefing_without_javascript(sample_site: Project) -> None:
     markup = (sample_site.site_dir / "browse" / "index.html").read_text(encoding="utf-8")
-    listed = re.findall(r'<li data-theme="([^"]*)"[^>]*><a href="../reviews/([a-z0-9-]+)/"', markup)
+    listed = [
+        (re.search(r'data-theme="([^"]*)"', attributes).group(1), review_id)
+        for attributes, review_id in re.findall(r'<li (data-[^>]*)><a href="../reviews/([a-z0-9-]+)/"', markup)
+    ]
     assert sorted(review_id for _, review_id in listed) == sorted(SAMPLE)
     for themes, review_id in listed:
         assert sorted(themes.split()) == sorted(SAMPLE[review_id]["themes"])
