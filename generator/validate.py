@@ -88,12 +88,10 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
     summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
     warnings: list[ContentError] = []
     if settings is not None:
-        for entry, document in zip(
-            entries, [d for d in raw.reviews if any(e.source == d.path for e in entries)], strict=True
-        ):
-            warnings += scan(
-                document, entry.review.pseudonyms, settings.helplines, [settings.contact_email, *settings.contacts]
-            )
+        documents = {document.path: document for document in raw.reviews}
+        for entry in entries:
+            contacts = [settings.contact_email, *settings.contacts]
+            warnings += scan(documents[entry.source], entry.review.pseudonyms, settings.helplines, contacts)
     if strict:
         errors += warnings
     if errors or settings is None:
