@@ -440,3 +440,14 @@ def test_accessibility_statement_names_the_board_contact(page: Page, site_url: s
     page.goto(site_url + "accessibility/")
     expect(page.locator("article")).to_contain_text("learning@example.org")
     expect(page.locator("article")).to_contain_text("WCAG 2.2")
+
+
+def test_skip_to_content_link_is_the_first_thing_a_keyboard_reaches(page: Page, site_url: str) -> None:
+    page.goto(site_url + "reviews/kent-2019-child-j/")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text(re.compile("Skip to content"))
+    expect(focused).to_be_visible()
+    target = focused.get_attribute("href")
+    page.keyboard.press("Enter")
+    expect(page.locator(target)).to_be_in_viewport()
