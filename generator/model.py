@@ -410,6 +410,9 @@ class Settings(Strict):
     """E-mail addresses that may appear in briefings (the contact address always may)."""
     quick_exit: QuickExit | None = None
     """A button on every page that leaves the site at once (leave it out for none)."""
+    offline: bool = False
+    """Build for opening straight from a folder or file share (``file://``): pages become
+    ``.html`` files and search works without a web server."""
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""

@@ -31,13 +31,25 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
+"""The iframe-worker shim (npm ``iframe-worker``, MIT licence, beside it) for search on file://."""
+
+
 def config_overrides(settings: Settings) -> dict:
     """What ``content/settings.yml`` sets in MkDocs' configuration, so it is said in one place."""
     overrides: dict = {"site_name": settings.site_name}
     if settings.site_url:
         overrides["site_url"] = settings.site_url
+    extra: dict = {}
     if settings.quick_exit:
-        overrides["extra"] = {"quick_exit": settings.quick_exit.model_dump()}
+        extra["quick_exit"] = settings.quick_exit.model_dump()
+    if settings.offline:
+        # Material's offline plugin makes search work from file://; its worker shim is served
+        # from the site itself (it would otherwise load it from unpkg.com).
+        overrides["plugins"] = ["search", "offline"]
+        extra["polyfills"] = [OFFLINE_SHIM]
+    if extra:
+        overrides["extra"] = extra
     return overrides
 
 

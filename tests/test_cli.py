@@ -236,3 +236,22 @@ def test_a_build_killed_part_way_leaves_the_previous_site(tmp_path: Path) -> Non
     assert "Child J: changed" in (project.site_dir / "reviews" / "kent-2019-child-j" / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_template_error_leaves_the_previous_site(project: Project, monkeypatch) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert run("build", "--project", str(project.root)).exit_code == 0
+    site_before, pages_before = snapshot(project.site_dir), snapshot(project.docs_dir)
+    import jinja2
+
+    from generator import render
+
+    broken = jinja2.Environment(
+        loader=jinja2.DictLoader({"briefing.md.j2": "{{ missing.value }}"}), undefined=jinja2.StrictUndefined
+    )
+    monkeypatch.setattr(render, "_environment", broken)
+    result = run("build", "--project", str(project.root))
+    assert result.exit_code != 0
+    assert isinstance(result.exception, jinja2.TemplateError)
+    assert snapshot(project.site_dir) == site_before
+    assert snapshot(project.docs_dir) == pages_before

@@ -114,3 +114,56 @@ def test_site_works_from_a_sub_path(sample_site: Project, tmp_path: Path) -> Non
     finally:
         server.shutdown()
     assert failed == []
+
+
+def test_offline_build_works_from_a_folder_with_search(tmp_path: Path) -> None:
+    """For an intranet share: open site/index.html straight from disk (file://), with search,
+    and still no request to any other host."""
+    import yaml
+    from click.testing import CliRunner
+    from conftest import make_project
+    from test_browser import CHROMIUM, search
+
+    from generator.cli import main
+
+    if not Path(CHROMIUM).exists():
+        import pytest
+
+        pytest.skip("needs Debian's chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    project = make_project(tmp_path, with_sample_reviews=True)
+    path = project.content_dir / "settings.yml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings.update(offline=True, make_pdfs=False)
+    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    home = (project.site_dir / "index.html").as_uri()
+    elsewhere: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = browser.new_page()
+        page.on(
+            "request",
+            lambda request: (
+                None if request.url.startswith(("file:", "data:", "blob:")) else elsewhere.append(request.url)
+            ),
+        )
+        page.goto(home)
+        page.click("text=Browse and filter")
+        expect(page).to_have_url(re.compile(r"/browse\.html$"))
+        page.locator('input[name="theme"][value="invisible-fathers"]').check()
+        expect(page.locator("#ll-browse-status")).to_have_text(re.compile(r"Showing 2 of 5"))
+        page.click("text=Baby Z: injuries to a baby in foster care")
+        expect(page).to_have_url(re.compile(r"/reviews/blackburn-with-darwen-2010-baby-z\.html$"))
+        page.goto(home)
+        search(page, "skeletal")
+        link = page.locator(".md-search-result__item a").first
+        assert link.get_attribute("href").startswith("file://")
+        link.click()
+        expect(page.locator("article")).to_contain_text("skeletal")
+        browser.close()
+    assert elsewhere == []
