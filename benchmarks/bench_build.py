@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import statistics
 import sys
 import tempfile
@@ -21,6 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from synthetic import project_skeleton  # noqa: E402
 
 from generator import pdf  # noqa: E402
 from generator.build import Project, content_epoch  # noqa: E402
@@ -35,12 +37,7 @@ from generator.write import write_pages  # noqa: E402
 
 def make_project(root: Path, copies: int) -> Project:
     """A project holding each sample review ``copies`` times, each copy with its own id."""
-    shutil.copytree(REPO / "content" / "vocabularies", root / "content" / "vocabularies")
-    shutil.copy(REPO / "content" / "settings.yml", root / "content" / "settings.yml")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "theme_overrides", root / "theme_overrides")
-    reviews = root / "content" / "reviews"
-    reviews.mkdir()
+    reviews = project_skeleton(root) / "content" / "reviews"
     for source in sorted((REPO / "content" / "reviews").glob("*.md")):
         text = source.read_text(encoding="utf-8")
         for copy in range(copies):

@@ -133,15 +133,22 @@ def review(number: int, rng: random.Random, write: Writer, vocab: dict[str, list
     }
 
 
-def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False) -> Path:
-    """Write a project with ``reviews`` synthetic reviews into ``out`` (emptied first)."""
+def project_skeleton(out: Path, extra_settings: str = "") -> Path:
+    """An empty project in ``out`` (emptied first) with the repository's settings (plus
+    ``extra_settings``, YAML lines), vocabularies, site configuration and theme overrides."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "content" / "reviews").mkdir(parents=True)
     shutil.copytree(REPO / "content" / "vocabularies", out / "content" / "vocabularies")
     settings = (REPO / "content" / "settings.yml").read_text(encoding="utf-8")
-    (out / "content" / "settings.yml").write_text(settings + f"\nmake_pdfs: {str(pdfs).lower()}\n", encoding="utf-8")
+    (out / "content" / "settings.yml").write_text(f"{settings}\n{extra_settings}\n", encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", out / "mkdocs.yml")
     shutil.copytree(REPO / "theme_overrides", out / "theme_overrides")
+    return out
+
+
+def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False) -> Path:
+    """Write a project with ``reviews`` synthetic reviews into ``out`` (emptied first)."""
+    project_skeleton(out, f"make_pdfs: {str(pdfs).lower()}")
     vocab = {
         name: list(yaml.safe_load((REPO / "content" / "vocabularies" / f"{name}.yml").read_text(encoding="utf-8")))
         for name in ("themes", "agencies", "review_types", "age_groups")

@@ -9,20 +9,11 @@ from pathlib import Path
 import click
 
 from generator.build import Project, build, check
+from generator.cli_common import project_option, report_errors
 from generator.errors import ContentErrors, LearningLessonsError
 from generator.feedback.commands import feedback
 from generator.model import KEY_PATTERN
 from generator.scaffold import new_review_text
-
-project_option = click.option(
-    "--project",
-    "root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project folder (holding content/ and mkdocs.yml).",
-)
-
 
 strict_option = click.option(
     "--strict", is_flag=True, help="Treat the anonymity check's findings as errors, not warnings."
@@ -33,11 +24,6 @@ def _report_warnings(site) -> None:
     if site.warnings:
         click.echo("\n".join(str(warning) for warning in site.warnings), err=True)
         click.secho(f"{len(site.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True)
-
-
-def _report_errors(failure: ContentErrors) -> None:
-    click.echo(str(failure), err=True)
-    click.secho(f"{len(failure.errors)} error(s); nothing was published.", fg="red", err=True)
 
 
 @click.group()
@@ -55,7 +41,7 @@ def build_command(root: Path, strict: bool) -> None:
     try:
         site, report = build(project, strict=strict)
     except ContentErrors as failure:
-        _report_errors(failure)
+        report_errors(failure)
         sys.exit(1)
     except LearningLessonsError as failure:
         click.secho(str(failure), fg="red", err=True)
@@ -75,7 +61,7 @@ def check_command(root: Path, strict: bool) -> None:
     try:
         site = check(Project(root), strict=strict)
     except ContentErrors as failure:
-        _report_errors(failure)
+        report_errors(failure)
         sys.exit(1)
     _report_warnings(site)
     click.echo(f"Content is valid: {len(site.reviews)} published briefing(s).")

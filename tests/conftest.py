@@ -98,3 +98,28 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.is_file(), f"no golden file {path}; create it with LL_UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium per test module. Not per session: Playwright's sync API keeps
+    an event loop running while it is open, and other tests (the feedback service's) run their
+    own with ``asyncio.run``."""
+    from browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page, desktop sized."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

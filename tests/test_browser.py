@@ -2,69 +2,32 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browsing import free_port, search, serve_directory, wait_for
 from conftest import REPO, make_project
 from content_facts import reviews
 
 from generator.build import Project
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def site_url(sample_site: Project) -> Iterator[str]:
     """The built sample site, served over HTTP on a free local port."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site.site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve_directory(sample_site.site_dir)
+    yield url
     server.shutdown()
 
 
@@ -80,15 +43,6 @@ def word_only_in_one_review() -> tuple[str, str]:
             if not elsewhere:
                 return word, review_id
     raise AssertionError("no word is unique to one review's learning points")
-
-
-def search(page: Page, query: str) -> None:
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    meta = page.locator(".md-search-result__meta")
-    # Material's search works only once its index has loaded and it stops saying "Initializing".
-    expect(meta).to_have_text(re.compile("Type to start searching"), timeout=15_000)
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    expect(meta).to_have_text(re.compile(r"\d+ matching documents?"), timeout=15_000)
 
 
 def test_search_finds_a_word_from_one_reviews_learning_points(page: Page, site_url: str) -> None:
@@ -115,12 +69,6 @@ def test_theme_link_on_a_briefing_leads_to_its_theme_page(page: Page, site_url: 
     expect(page.locator(f"#{anchor}")).to_be_in_viewport()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: Page) -> None:
     project = make_project(tmp_path, with_sample_reviews=True)
     port = free_port()
@@ -137,15 +85,7 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}/reviews/kent-2019-child-j/"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read()
-                assert time.monotonic() < deadline, "briefings serve did not start"
-                time.sleep(0.3)
+        wait_for(url, server)
         page.goto(url)
         page.evaluate("window.notReloaded = true")
         review = project.content_dir / "reviews" / "kent-2019-child-j.md"
@@ -161,10 +101,6 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "sumary: unknown field" in output
-
-
-def test_chromium_is_debians() -> None:
-    assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
 
 
 CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
@@ -336,10 +272,8 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proje
 
     project = Project(make_corpus(tmp_path_factory.mktemp("large") / "corpus", 300))
     build(project)
-    handler = functools.partial(_QuietHandler, directory=str(project.site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve_directory(project.site_dir)
+    yield project, url
     server.shutdown()
 
 

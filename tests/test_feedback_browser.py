@@ -3,57 +3,27 @@
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import re
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
+from browsing import free_port, serve_directory, wait_for
 from conftest import make_project
-from test_browser import CHROMIUM, free_port
+from playwright.sync_api import Browser, Page, expect
 
 from generator.build import Project, build
 
-if not Path(CHROMIUM).exists():
-    pytest.skip("browser tests need Debian's chromium", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+pytestmark = pytest.mark.browser
 
 REVIEW = "wiltshire-child-k"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_site(site_dir: Path, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def wait_for(url: str, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            if process is not None and process.poll() is not None:
-                raise AssertionError(process.stdout.read() if process.stdout else "service stopped") from None
-            assert time.monotonic() < deadline, f"{url} did not answer"
-            time.sleep(0.2)
 
 
 class FeedbackSite:
@@ -72,7 +42,7 @@ class FeedbackSite:
         path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
         build(self.project)
         self.db = root / "feedback.sqlite3"
-        self.server = serve_site(self.project.site_dir, self.site_port)
+        self.server, _ = serve_directory(self.project.site_dir, self.site_port)
         self.service: subprocess.Popen | None = None
 
     def start_service(self) -> None:
@@ -97,17 +67,6 @@ class FeedbackSite:
             self.service.terminate()
             self.service.communicate(timeout=10)
         self.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -228,7 +187,7 @@ def test_blank_record_prints_clean(browser: Browser, tmp_path: Path) -> None:
     project: Project = make_project(tmp_path, with_sample_reviews=True)
     build(project)
     port = free_port()
-    server = serve_site(project.site_dir, port)
+    server, _ = serve_directory(project.site_dir, port)
     try:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}/reviews/{REVIEW}/")

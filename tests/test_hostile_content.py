@@ -88,49 +88,31 @@ def test_markup_in_every_text_field_is_shown_as_text(project: Project) -> None:
     assert briefing.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 10
 
 
-def test_markup_never_runs_in_the_browser_even_in_search_results(project: Project) -> None:
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    from pathlib import Path
-
-    from test_browser import CHROMIUM, search
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium")
-    from playwright.sync_api import sync_playwright
+@pytest.mark.browser
+def test_markup_never_runs_in_the_browser_even_in_search_results(project: Project, page) -> None:
+    from browsing import search, serve_directory
 
     write_review(project, "a.md", hostile_review())
     settings = project.content_dir / "settings.yml"
     settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
     assert CliRunner().invoke(main, ["build", "--project", str(project.root)]).exit_code == 0
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(project.site_dir))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve_directory(project.site_dir)
     dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            for path in (
-                "",
-                "reviews/",
-                "reviews/test-2024-child-a/",
-                "browse/",
-                "agencies/police/",
-                "themes/information-sharing/",
-            ):
-                page.goto(url + path)
-            search(page, "alert script share")
-            page.wait_for_timeout(500)
-            assert page.locator(".md-search-result__item").count() > 0
-            assert page.locator(".md-search-result img, .md-search-result script").count() == 0
-            browser.close()
+        for path in (
+            "",
+            "reviews/",
+            "reviews/test-2024-child-a/",
+            "browse/",
+            "agencies/police/",
+            "themes/information-sharing/",
+        ):
+            page.goto(url + path)
+        search(page, "alert script share")
+        page.wait_for_timeout(500)
+        assert page.locator(".md-search-result__item").count() > 0
+        assert page.locator(".md-search-result img, .md-search-result script").count() == 0
     finally:
         server.shutdown()
     assert dialogs == []

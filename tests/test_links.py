@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+import yaml
+from browsing import search, serve_directory
+from click.testing import CliRunner
+from conftest import make_project
+from playwright.sync_api import expect
+
 from generator.build import Project
+from generator.cli import main
 
 
 class Links(HTMLParser):
@@ -71,67 +80,34 @@ def test_feedback_and_browse_links_point_into_the_site(sample_site: Project) -> 
     assert 'href="../reviews/kent-2019-child-j/"' in browse
 
 
-def test_site_works_from_a_sub_path(sample_site: Project, tmp_path: Path) -> None:
+@pytest.mark.browser
+def test_site_works_from_a_sub_path(sample_site: Project, tmp_path: Path, page) -> None:
     """Published at https://example.org/learning/: every internal link is relative, so the same
     files work below any path; checked in Chromium, with search."""
-    import functools
-    import shutil
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    from test_browser import CHROMIUM, search
-
-    if not Path(CHROMIUM).exists():
-        import pytest
-
-        pytest.skip("needs Debian's chromium")
-    from playwright.sync_api import expect, sync_playwright
-
     shutil.copytree(sample_site.site_dir, tmp_path / "learning")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/learning/"
+    server, url = serve_directory(tmp_path)
+    base = url + "learning/"
     failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
-            page = browser.new_page()
-            page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
-            page.goto(base)
-            page.click("text=All briefings")
-            page.click("text=Child J: non-accidental injuries to a 5-week-old baby")
-            expect(page).to_have_url(base + "reviews/kent-2019-child-j/")
-            page.click(".ll-key-facts >> text=Serious Case Review")
-            expect(page).to_have_url(base + "types/scr/")
-            search(page, "fathers")
-            link = page.locator(".md-search-result__item a").first
-            assert link.get_attribute("href").startswith(base)
-            browser.close()
+        page.goto(base)
+        page.click("text=All briefings")
+        page.click("text=Child J: non-accidental injuries to a 5-week-old baby")
+        expect(page).to_have_url(base + "reviews/kent-2019-child-j/")
+        page.click(".ll-key-facts >> text=Serious Case Review")
+        expect(page).to_have_url(base + "types/scr/")
+        search(page, "fathers")
+        link = page.locator(".md-search-result__item a").first
+        assert link.get_attribute("href").startswith(base)
     finally:
         server.shutdown()
     assert failed == []
 
 
-def test_offline_build_works_from_a_folder_with_search(tmp_path: Path) -> None:
+@pytest.mark.browser
+def test_offline_build_works_from_a_folder_with_search(tmp_path: Path, page) -> None:
     """For an intranet share: open site/index.html straight from disk (file://), with search,
     and still no request to any other host."""
-    import yaml
-    from click.testing import CliRunner
-    from conftest import make_project
-    from test_browser import CHROMIUM, search
-
-    from generator.cli import main
-
-    if not Path(CHROMIUM).exists():
-        import pytest
-
-        pytest.skip("needs Debian's chromium")
-    from playwright.sync_api import expect, sync_playwright
-
     project = make_project(tmp_path, with_sample_reviews=True)
     path = project.content_dir / "settings.yml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -141,29 +117,21 @@ def test_offline_build_works_from_a_folder_with_search(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     home = (project.site_dir / "index.html").as_uri()
     elsewhere: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        page = browser.new_page()
-        page.on(
-            "request",
-            lambda request: (
-                None if request.url.startswith(("file:", "data:", "blob:")) else elsewhere.append(request.url)
-            ),
-        )
-        page.goto(home)
-        page.click("text=Browse and filter")
-        expect(page).to_have_url(re.compile(r"/browse\.html$"))
-        page.locator('input[name="theme"][value="invisible-fathers"]').check()
-        expect(page.locator("#ll-browse-status")).to_have_text(re.compile(r"Showing 2 of 5"))
-        page.click("text=Baby Z: injuries to a baby in foster care")
-        expect(page).to_have_url(re.compile(r"/reviews/blackburn-with-darwen-2010-baby-z\.html$"))
-        page.goto(home)
-        search(page, "skeletal")
-        link = page.locator(".md-search-result__item a").first
-        assert link.get_attribute("href").startswith("file://")
-        link.click()
-        expect(page.locator("article")).to_contain_text("skeletal")
-        browser.close()
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(("file:", "data:", "blob:")) else elsewhere.append(request.url),
+    )
+    page.goto(home)
+    page.click("text=Browse and filter")
+    expect(page).to_have_url(re.compile(r"/browse\.html$"))
+    page.locator('input[name="theme"][value="invisible-fathers"]').check()
+    expect(page.locator("#ll-browse-status")).to_have_text(re.compile(r"Showing 2 of 5"))
+    page.click("text=Baby Z: injuries to a baby in foster care")
+    expect(page).to_have_url(re.compile(r"/reviews/blackburn-with-darwen-2010-baby-z\.html$"))
+    page.goto(home)
+    search(page, "skeletal")
+    link = page.locator(".md-search-result__item a").first
+    assert link.get_attribute("href").startswith("file://")
+    link.click()
+    expect(page.locator("article")).to_contain_text("skeletal")
     assert elsewhere == []

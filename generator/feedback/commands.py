@@ -9,23 +9,9 @@ from pathlib import Path
 import click
 
 from generator.build import Project, check
+from generator.cli_common import project_option, report_errors
 from generator.errors import ContentErrors
 from generator.load import SUMMARY_FILE
-
-project_option = click.option(
-    "--project",
-    "root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project folder (holding content/).",
-)
-
-
-def _report_errors(failure: ContentErrors) -> None:
-    """Print content errors as ``briefings check`` does."""
-    click.echo(str(failure), err=True)
-    click.secho(f"{len(failure.errors)} error(s) in content.", fg="red", err=True)
 
 
 @click.group()
@@ -67,7 +53,7 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     try:
         site = check(project)
     except ContentErrors as failure:
-        _report_errors(failure)
+        report_errors(failure)
         sys.exit(1)
     origins = list(allow_origins)
     bad = [origin for origin in origins if origin_of(origin) is None]
@@ -91,7 +77,7 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     try:
         app = create_app(project, db, origins, rate_limit_per_minute=rate_limit)
     except ContentErrors as failure:
-        _report_errors(failure)
+        report_errors(failure)
         sys.exit(1)
     click.echo(f"Accepting feedback on {len(site.reviews)} briefing(s) from {', '.join(sorted(set(origins)))}")
     click.echo(f"Storing in {db}; listening on http://{host}:{port}/feedback")
@@ -127,7 +113,7 @@ def report_command(root: Path, db: Path, out_dir: Path, publish: bool) -> None:
     try:
         paths = write_report(Project(root), db, out_dir)
     except ContentErrors as failure:
-        _report_errors(failure)
+        report_errors(failure)
         sys.exit(1)
     for path in paths:
         click.echo(f"Wrote {path}")
