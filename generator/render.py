@@ -6,6 +6,7 @@ Nothing here touches the disk; the writer does. Paths are relative to the MkDocs
 from __future__ import annotations
 
 import datetime
+import heapq
 import json
 import re
 from collections import Counter
@@ -43,6 +44,7 @@ def environment() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # package templates do not change while a build or preview runs
             # Every value is HTML-escaped, so markup in content is shown as text, never run; the
             # Markdown syntax authors use (emphasis, links, lists) is unaffected.
             autoescape=True,
@@ -143,6 +145,13 @@ def tagged_points(reviews: Iterable[ReviewEntry]) -> list[TaggedPoint]:
 def render(site: Site) -> dict[str, str]:
     """Every page of the site as Markdown, keyed by its path under the docs_dir."""
     points = tagged_points(site.reviews)
+    points_of_review: dict[str, list[TaggedPoint]] = {entry.review.id: [] for entry in site.reviews}
+    points_on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in site.themes}
+    for tagged in points:
+        points_of_review[tagged.entry.review.id].append(tagged)
+        for key in point_themes(tagged.entry.review, tagged.section, tagged.point):
+            points_on_theme[key].append(tagged)
+    related = related_briefings(site)
     pages: dict[str, Page] = {
         "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
         "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
@@ -159,7 +168,7 @@ def render(site: Site) -> dict[str, str]:
         fields = form_fields(site.settings.feedback, reflection_questions(entry))
         pages[f"reviews/{entry.review.id}.md"] = (
             "briefing.md.j2",
-            {"entry": entry, "related": related_briefings(site, entry), "feedback_fields": fields},
+            {"entry": entry, "related": related[entry.review.id], "feedback_fields": fields},
             [entry.source, "content/settings.yml"],
         )
         pages[f"records/{entry.review.id}.md"] = (
@@ -167,12 +176,10 @@ def render(site: Site) -> dict[str, str]:
             {"entry": entry, "fields": fields},
             [entry.source, "content/settings.yml"],
         )
-        pages.update(_session_pages(site, entry, [tagged for tagged in points if tagged.entry is entry]))
+        pages.update(_session_pages(site, entry, points_of_review[entry.review.id]))
     themes_with_points = []
     for key, theme in site.themes.items():
-        on_theme = [
-            tagged for tagged in points if key in point_themes(tagged.entry.review, tagged.section, tagged.point)
-        ]
+        on_theme = points_on_theme[key]
         pages[f"themes/{key}.md"] = (
             "theme.md.j2",
             {
@@ -331,11 +338,14 @@ def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) ->
 def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> Page:
     """A session plan drawing on every learning point on one theme."""
     s = site.strings
-    reviews = [entry for entry in site.reviews if any(tagged.entry is entry for tagged in points)]
+    by_review: dict[str, list[TaggedPoint]] = {}
+    for tagged in points:
+        by_review.setdefault(tagged.entry.review.id, []).append(tagged)
+    reviews = [entry for entry in site.reviews if entry.review.id in by_review]
     groups = [
         PromptGroup(
             f"{entry.review.title} ({entry.review.board}, {display_date(entry.review.published, s['not_dated'])})",
-            [tagged for tagged in points if tagged.entry is entry],
+            by_review[entry.review.id],
         )
         for entry in reviews
     ]
@@ -350,12 +360,19 @@ def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> 
     return ("session_plan.md.j2", plan, ["content/vocabularies/themes.yml", "content/reviews/", "content/settings.yml"])
 
 
-def related_briefings(site: Site, entry: ReviewEntry, limit: int = 5) -> list[ReviewEntry]:
-    """Other briefings sharing the most themes with ``entry`` (newest first among equals)."""
-    themes = set(entry.review.themes)
-    shared = [(len(themes & set(other.review.themes)), other) for other in site.reviews if other is not entry]
-    ranked = sorted((pair for pair in shared if pair[0]), key=lambda pair: -pair[0])  # stable: newest first
-    return [other for _, other in ranked[:limit]]
+def related_briefings(site: Site, limit: int = 5) -> dict[str, list[ReviewEntry]]:
+    """For each review id, the other briefings sharing the most themes with it (newest first
+    among equals). Each review's themes are a bit mask, so comparing two reviews is one ``&``."""
+    bit = {key: 1 << number for number, key in enumerate(site.themes)}
+    masks = [sum(bit[key] for key in set(entry.review.themes)) for entry in site.reviews]
+    related: dict[str, list[ReviewEntry]] = {}
+    for number, entry in enumerate(site.reviews):
+        mask = masks[number]
+        shared = [(mask & other).bit_count() for other in masks]
+        shared[number] = 0
+        ranked = heapq.nlargest(limit, range(len(shared)), key=shared.__getitem__)  # stable: newest first
+        related[entry.review.id] = [site.reviews[other] for other in ranked if shared[other]]
+    return related
 
 
 def related_themes(site: Site, key: str, points: list[TaggedPoint], limit: int = 5) -> list[tuple[str, Theme]]:
@@ -374,11 +391,18 @@ def _agency_pages(site: Site, points: list[TaggedPoint]) -> dict[str, Page]:
     """A digest per agency of the points and recommendations addressed to it, and an index."""
     pages: dict[str, Page] = {}
     summary = []
+    points_to: dict[str, list[TaggedPoint]] = {key: [] for key in site.agencies}
+    for tagged in points:
+        for key in dict.fromkeys(tagged.point.agencies):
+            points_to[key].append(tagged)
+    recommendations_to: dict[str, list[tuple[ReviewEntry, Recommendation]]] = {key: [] for key in site.agencies}
+    for entry in site.reviews:
+        for item in entry.review.recommendations:
+            for key in dict.fromkeys(item.addressed_to):
+                recommendations_to[key].append((entry, item))
     for key, agency in site.agencies.items():
-        to_agency = [tagged for tagged in points if key in tagged.point.agencies]
-        recommendations = [
-            (entry, item) for entry in site.reviews for item in entry.review.recommendations if key in item.addressed_to
-        ]
+        to_agency = points_to[key]
+        recommendations = recommendations_to[key]
         pages[f"agencies/{key}.md"] = (
             "agency.md.j2",
             {"agency": agency, "points": to_agency, "recommendations": recommendations},
