@@ -15,24 +15,16 @@ import resource
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from stages import timed_build  # noqa: E402
 from synthetic import project_skeleton  # noqa: E402
 
-from generator import pdf  # noqa: E402
-from generator.build import Project, content_epoch  # noqa: E402
-from generator.load import load  # noqa: E402
-from generator.pdf import make_pdfs  # noqa: E402
-from generator.printing import print_documents  # noqa: E402
-from generator.render import render  # noqa: E402
-from generator.site import build_site  # noqa: E402
-from generator.validate import validate  # noqa: E402
-from generator.write import write_pages  # noqa: E402
+from generator.build import Project  # noqa: E402
 
 
 def make_project(root: Path, copies: int) -> Project:
@@ -49,31 +41,9 @@ def make_project(root: Path, copies: int) -> Project:
 
 
 def one_run(copies: int) -> dict[str, float]:
-    pdf._made.clear()  # measure a cold build: no PDFs kept from an earlier run
     with tempfile.TemporaryDirectory() as folder:
         project = make_project(Path(folder), copies)
-        times: dict[str, float] = {}
-        start = time.perf_counter()
-        raw = load(project.content_dir)
-        times["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        site = validate(raw)
-        times["validate"] = time.perf_counter() - start
-        start = time.perf_counter()
-        pages = render(site)
-        times["render"] = time.perf_counter() - start
-        start = time.perf_counter()
-        pdfs = make_pdfs(print_documents(site, pages))
-        times["pdf"] = time.perf_counter() - start
-        start = time.perf_counter()
-        write_pages({**pages, **pdfs}, project.docs_dir)
-        times["write"] = time.perf_counter() - start
-        start = time.perf_counter()
-        build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
-        times["site (MkDocs)"] = time.perf_counter() - start
-        times["total"] = sum(times.values())
-        times["pages"] = len(pages)
-        times["pdfs"] = len(pdfs)
+        times = timed_build(project, pdfs=True)  # cold: the PDF cache is cleared first
         times["site MB"] = sum(p.stat().st_size for p in project.site_dir.rglob("*") if p.is_file()) / 1e6
         index = project.site_dir / "search" / "search_index.json"
         times["search index MB"] = index.stat().st_size / 1e6

@@ -1,0 +1,63 @@
+"""Time each stage of one build of a project, for the benchmarks (bench_build.py, bench_scale.py).
+
+The stages are the pipeline's own (generator/build.py), called one by one so each can be timed:
+load, validate, render, pdf (when PDFs are made), write, then the MkDocs site build.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from generator import pdf  # noqa: E402
+from generator.build import Project, content_epoch  # noqa: E402
+from generator.load import load  # noqa: E402
+from generator.pdf import make_pdfs  # noqa: E402
+from generator.printing import print_documents  # noqa: E402
+from generator.render import render  # noqa: E402
+from generator.site import build_site  # noqa: E402
+from generator.validate import validate  # noqa: E402
+from generator.write import write_pages  # noqa: E402
+
+SITE = "site (MkDocs)"
+"""The key of the site build's time."""
+STAGES = ("load", "validate", "render", "pdf", "write", SITE)
+"""Every timed stage, in pipeline order (``pdf`` only when PDFs are made)."""
+
+
+def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
+    """Build ``project`` once, timing each stage in seconds; also ``total`` (their sum),
+    ``pages`` (pages rendered) and ``pdfs`` (PDFs made). With ``pdfs`` true the PDFs are always
+    made (and timed as ``pdf``), false never, None as the project's settings say (``make_pdfs``).
+    The PDF cache is cleared first, so PDFs are made from scratch."""
+    pdf._made.clear()
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    raw = load(project.content_dir)
+    times["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    site = validate(raw)
+    times["validate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    pages = render(site)
+    times["render"] = time.perf_counter() - start
+    made: dict[str, bytes] = {}
+    if site.settings.make_pdfs if pdfs is None else pdfs:
+        start = time.perf_counter()
+        made = make_pdfs(print_documents(site, pages))
+        times["pdf"] = time.perf_counter() - start
+    start = time.perf_counter()
+    write_pages({**pages, **made}, project.docs_dir)
+    times["write"] = time.perf_counter() - start
+    start = time.perf_counter()
+    build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
+    times[SITE] = time.perf_counter() - start
+    times["total"] = sum(times.values())
+    times["pages"] = len(pages)
+    times["pdfs"] = len(made)
+    return times
