@@ -460,6 +460,7 @@ def parse() -> argparse.Namespace:
         default=shutil.which("zensical"),
         help="the zensical command, to build the same pages with it too (default: zensical on the PATH, if any)",
     )
+    parser.add_argument("--zensical-max", type=int, default=1000, help="no Zensical build above this N (default 1000)")
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -481,7 +482,8 @@ def main() -> None:
             runs = arguments.runs_large if reviews >= LARGE else arguments.runs
             raw[reviews] = measure(reviews, root, runs, reviews <= arguments.default_nav_max)
             rows.append(medians([figures(reviews, run) for run in raw[reviews]]))
-            engine = zensical_check(root, arguments.zensical, raw[reviews][-1]["build"]["site"])
+            zensical = arguments.zensical if reviews <= arguments.zensical_max else None
+            engine = zensical_check(root, zensical, raw[reviews][-1]["build"]["site"])
             if engine is not None:
                 engines[reviews] = engine
             if not arguments.keep:
