@@ -100,7 +100,15 @@ def _allowed(document: Document) -> set[str]:
 
 
 def scan(document: Document, pseudonyms: list[str], helplines: list[str], contacts: list[str]) -> list[ContentError]:
-    """The likely identifying details in one review file."""
+    """The likely identifying details in one review file (kept with the document, so a preview
+    scans only the files that changed)."""
+    key = ("anonymity", tuple(pseudonyms), tuple(helplines), tuple(contacts))
+    if key not in document.memo:
+        document.memo[key] = _scan(document, pseudonyms, helplines, contacts)
+    return list(document.memo[key])
+
+
+def _scan(document: Document, pseudonyms: list[str], helplines: list[str], contacts: list[str]) -> list[ContentError]:
     allowed = _allowed(document)
     helpline_digits = {re.sub(r"\D", "", number) for number in helplines}
     texts = list(_strings(document.data)) + [(("case summary",), document.body)]

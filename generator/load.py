@@ -55,6 +55,13 @@ class Document:
     """The line where ``body`` starts."""
     problems: list[ContentError] = field(default_factory=list)
     """Errors found while reading that do not stop validation (repeated keys)."""
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Results worked out from this document, kept while it is unchanged (a preview reuses
+    unchanged documents between rebuilds)."""
+
+
+FileCache = dict[Path, tuple[tuple[int, int], Document]]
+"""Documents already read, by path, with the modification time and size they were read at."""
 
 
 @dataclass
@@ -233,19 +240,28 @@ def parse_review(text: str, shown_as: str) -> Document:
     return Document(shown_as, data, lines, body=body.strip(), body_line=body_line, problems=problems)
 
 
-def load(content_dir: Path) -> RawContent:
-    """Read every content file; a file that cannot be read is left out and its error kept."""
+def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
+    """Read every content file; a file that cannot be read is left out and its error kept.
+    With a ``cache`` (a preview's), a file unchanged since it was last read is not read again."""
     root = content_dir.parent
     errors: list[ContentError] = []
 
     def attempt(loader, path: Path) -> Document | None:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if cache is not None and path in cache and cache[path][0] == stamp:
+            document = cache[path][1]
+            errors.extend(document.problems)
+            return document
         try:
             document = loader(path, root)
             errors.extend(document.problems)
-            return document
         except ContentErrors as failure:
             errors.extend(failure.errors)
             return None
+        if cache is not None:
+            cache[path] = (stamp, document)
+        return document
 
     def required(relative: str) -> Document | None:
         path = content_dir / relative

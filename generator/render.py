@@ -142,29 +142,25 @@ def tagged_points(reviews: Iterable[ReviewEntry]) -> list[TaggedPoint]:
     ]
 
 
-def render(site: Site) -> dict[str, str]:
-    """Every page of the site as Markdown, keyed by its path under the docs_dir."""
-    points = tagged_points(site.reviews)
-    points_of_review: dict[str, list[TaggedPoint]] = {entry.review.id: [] for entry in site.reviews}
-    points_on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in site.themes}
-    for tagged in points:
-        points_of_review[tagged.entry.review.id].append(tagged)
-        for key in point_themes(tagged.entry.review, tagged.section, tagged.point):
-            points_on_theme[key].append(tagged)
-    related = related_briefings(site)
-    pages: dict[str, Page] = {
-        "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
-        "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
-        "accessibility.md": ("accessibility.md.j2", {}, ["content/settings.yml"]),
-        "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
-        "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
-        "guide/authors.md": (
-            "authors_guide.md.j2",
-            _guide_context(site),
-            ["generator/model.py", "content/vocabularies/"],
-        ),
+def render(site: Site, only: set[str] | None = None) -> dict[str, str]:
+    """Every page of the site as Markdown, keyed by its path under the docs_dir. With ``only``
+    (review ids), just those reviews' own pages: what a preview shows first after an edit."""
+    pages = plan(site) if only is None else review_pages(site, [e for e in site.reviews if e.review.id in only])
+    return {
+        path: render_page(site, template, context, sources, searchable=not is_copy_of_learning(path))
+        for path, (template, context, sources) in sorted(pages.items())
     }
-    for entry in site.reviews:
+
+
+def review_pages(site: Site, entries: list[ReviewEntry]) -> dict[str, Page]:
+    """The pages of each review in ``entries``: briefing, discussion record, session plan and
+    7-minute briefing."""
+    points_of_review: dict[str, list[TaggedPoint]] = {entry.review.id: [] for entry in entries}
+    for tagged in tagged_points(entries):
+        points_of_review[tagged.entry.review.id].append(tagged)
+    related = related_briefings(site, entries)
+    pages: dict[str, Page] = {}
+    for entry in entries:
         fields = form_fields(site.settings.feedback, reflection_questions(entry))
         pages[f"reviews/{entry.review.id}.md"] = (
             "briefing.md.j2",
@@ -177,6 +173,29 @@ def render(site: Site) -> dict[str, str]:
             [entry.source, "content/settings.yml"],
         )
         pages.update(_session_pages(site, entry, points_of_review[entry.review.id]))
+    return pages
+
+
+def plan(site: Site) -> dict[str, Page]:
+    """Every page of the site, not yet rendered: its template, context and sources."""
+    points = tagged_points(site.reviews)
+    points_on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in site.themes}
+    for tagged in points:
+        for key in point_themes(tagged.entry.review, tagged.section, tagged.point):
+            points_on_theme[key].append(tagged)
+    pages: dict[str, Page] = {
+        "index.md": ("home.md.j2", {}, ["content/settings.yml", "content/reviews/"]),
+        "reviews/index.md": ("briefings_index.md.j2", {}, ["content/reviews/"]),
+        "accessibility.md": ("accessibility.md.j2", {}, ["content/settings.yml"]),
+        "themes/index.md": ("themes_index.md.j2", {}, ["content/vocabularies/themes.yml"]),
+        "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
+        "guide/authors.md": (
+            "authors_guide.md.j2",
+            _guide_context(site),
+            ["generator/model.py", "content/vocabularies/"],
+        ),
+    }
+    pages.update(review_pages(site, site.reviews))
     themes_with_points = []
     for key, theme in site.themes.items():
         on_theme = points_on_theme[key]
@@ -218,10 +237,7 @@ def render(site: Site) -> dict[str, str]:
             {"key": key, "review_type": review_type, "reviews": of_type},
             ["content/vocabularies/review_types.yml", "content/reviews/"],
         )
-    return {
-        path: render_page(site, template, context, sources, searchable=not is_copy_of_learning(path))
-        for path, (template, context, sources) in sorted(pages.items())
-    }
+    return pages
 
 
 @dataclass(frozen=True)
@@ -360,13 +376,16 @@ def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> 
     return ("session_plan.md.j2", plan, ["content/vocabularies/themes.yml", "content/reviews/", "content/settings.yml"])
 
 
-def related_briefings(site: Site, limit: int = 5) -> dict[str, list[ReviewEntry]]:
-    """For each review id, the other briefings sharing the most themes with it (newest first
-    among equals). Each review's themes are a bit mask, so comparing two reviews is one ``&``."""
+def related_briefings(site: Site, entries: list[ReviewEntry], limit: int = 5) -> dict[str, list[ReviewEntry]]:
+    """For each review id in ``entries``, the other briefings sharing the most themes with it
+    (newest first among equals). Each review's themes are a bit mask, so comparing two reviews
+    is one ``&``."""
     bit = {key: 1 << number for number, key in enumerate(site.themes)}
     masks = [sum(bit[key] for key in set(entry.review.themes)) for entry in site.reviews]
+    position = {entry.review.id: number for number, entry in enumerate(site.reviews)}
     related: dict[str, list[ReviewEntry]] = {}
-    for number, entry in enumerate(site.reviews):
+    for entry in entries:
+        number = position[entry.review.id]
         mask = masks[number]
         shared = [(mask & other).bit_count() for other in masks]
         shared[number] = 0

@@ -1,84 +1,227 @@
-"""``briefings serve``: a local preview that rebuilds and reloads when content changes.
+"""``briefings serve``: a local preview that shows an author's edit at once.
 
-The generator watches ``content/`` and rewrites only the pages whose text changed; MkDocs'
-own server watches those pages, rebuilds the site and reloads the open browser tab. MkDocs'
-server is started directly with live reload on, because its command line's ``--livereload``
-flag is lost with newer ``click`` releases.
+The preview builds the whole site once, into a temporary folder, and keeps the build in memory
+(``LiveSite``). When a file in ``content/`` changes, in two steps:
+
+1. The edited reviews' own pages (briefing, record, session plan, 7-minute briefing) are
+   rendered, written if their text changed, rebuilt by MkDocs one page at a time, and the open
+   browser tab reloads: well under a second, however many reviews the site has.
+2. Then every page is rendered again and those whose text changed (theme and agency pages,
+   lists, other briefings' "related" links) are rebuilt in the background. A new edit stops
+   this step; its pages are rebuilt after the edit's own pages.
+
+Content files unchanged since the last rebuild are not read again. PDFs are made by
+``briefings build``, not by the preview; the ones already in ``briefings/pdf/`` are kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+import signal
+import tempfile
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
-from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import Project, generate
+from generator.build import Project
 from generator.errors import ContentErrors
-from generator.site import config_overrides
+from generator.load import FileCache, load
+from generator.render import render
+from generator.site import LiveSite, config_overrides
+from generator.validate import Site, validate
+from generator.write import WriteReport, write_pages
+
+PDF_FOLDER = "pdf/"
+"""PDFs in the docs_dir, which the preview keeps but does not make."""
+
+CHUNK = 20
+"""Pages rebuilt between checks for a newer edit in the background step."""
 
 
-class _Debounced(FileSystemEventHandler):
-    """Calls ``action`` once a burst of file events has been quiet for ``delay`` seconds."""
+class _Changes(FileSystemEventHandler):
+    """Collects the paths of changed files and calls ``action`` once a burst of file events
+    has been quiet for ``delay`` seconds."""
 
-    def __init__(self, action: Callable[[], None], delay: float = 0.2) -> None:
+    def __init__(self, action: Callable[[], None], delay: float = 0.05) -> None:
         self.action = action
         self.delay = delay
         self.timer: threading.Timer | None = None
         self.lock = threading.Lock()
+        self.paths: set[Path] = set()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory:
             return
         with self.lock:
+            self.paths.update(Path(str(path)) for path in (event.src_path, getattr(event, "dest_path", "")) if path)
             if self.timer is not None:
                 self.timer.cancel()
             self.timer = threading.Timer(self.delay, self.action)
             self.timer.daemon = True
             self.timer.start()
 
+    def take(self) -> set[Path]:
+        """The paths changed since the last call."""
+        with self.lock:
+            paths, self.paths = self.paths, set()
+        return paths
 
-def regenerate(project: Project, drafts: bool = False) -> bool:
-    """Rewrite the pages from content; on errors print them and leave the pages as they were."""
-    try:
-        _, report = generate(project, drafts)
-    except ContentErrors as failure:
-        click.secho(
-            f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:", fg="red", err=True
-        )
-        click.echo(str(failure), err=True)
-        return False
-    changed = report.written + report.removed
-    if changed:
-        click.echo(
-            f"Regenerated {len(changed)} page(s): {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}",
-            err=True,
-        )
-    return True
+
+class _Server(LiveReloadServer):
+    """MkDocs' live-reload server, told by the preview when to reload the open pages rather
+    than watching files itself (MkDocs 1.6 keeps this state in private attributes)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._watched_paths["content"] = 1  # adds the reload script to every page served
+
+    def reload_browsers(self) -> None:
+        with self._epoch_cond:
+            self._wanted_epoch = self._visible_epoch = max(self._visible_epoch + 1, round(time.monotonic() * 1000))
+            self._epoch_cond.notify_all()
+
+
+class Preview:
+    """The content, pages and site of a running preview, kept up to date as content changes."""
+
+    def __init__(self, project: Project, drafts: bool, site_dir: Path) -> None:
+        self.project = project
+        self.drafts = drafts
+        self.cache: FileCache = {}
+        self.site: Site | None = None
+        self.live: LiveSite | None = None
+        self.site_dir = site_dir
+        self.stale: set[str] = set()
+        self.changes = _Changes(self.wake)
+        self.wanted = threading.Event()
+        self.lock = threading.Lock()
+        self.server: _Server | None = None
+
+    def check(self) -> Site | None:
+        """Load (changed files only) and validate; on errors print them and return None."""
+        try:
+            site = validate(load(self.project.content_dir, self.cache), drafts=self.drafts)
+        except ContentErrors as failure:
+            click.secho(
+                f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:",
+                fg="red",
+                err=True,
+            )
+            click.echo(str(failure), err=True)
+            return None
+        # The preview makes no PDFs, so its pages do not link to them.
+        return dataclasses.replace(site, settings=site.settings.model_copy(update={"make_pdfs": False}))
+
+    def start(self) -> Site:
+        """Write every page and build the whole site once."""
+        site = self.check()
+        if site is None:
+            raise SystemExit(1)
+        self.site = site
+        write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
+        self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(site.settings))
+        self.live.build()
+        return site
+
+    def wake(self) -> None:
+        self.wanted.set()
+
+    def run(self) -> None:
+        """The worker: one rebuild at a time, for as long as the preview runs."""
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                with self.lock:
+                    self.rebuild(self.changes.take())
+            except Exception as error:  # a bug: say so, keep the preview running
+                click.secho(f"The preview could not rebuild: {error!r}", fg="red", err=True)
+
+    def rebuild(self, paths: set[Path]) -> None:
+        started = time.perf_counter()
+        site = self.check()
+        if site is None or self.live is None:
+            return
+        self.site = site
+        root = self.project.root.resolve()
+        edited = {path.resolve().relative_to(root).as_posix() for path in paths if path.suffix == ".md"}
+        ids = {entry.review.id for entry in site.reviews if entry.source in edited}
+        first: WriteReport | None = None
+        if ids:
+            first = write_pages(render(site, only=ids), self.project.docs_dir, prune=False)
+            if first.written:
+                self.live.update(first.written, [])
+            self.reload()
+            click.echo(
+                f"Rebuilt {', '.join(sorted(ids))} in {time.perf_counter() - started:.2f} s; updating related pages",
+                err=True,
+            )
+        if self.wanted.is_set():
+            return  # a newer edit: its own pages come first
+        report = write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
+        self.stale.update(report.written)
+        self.stale.difference_update(report.removed)
+        if report.removed:
+            self.live.update([], report.removed)
+        pending = sorted(self.stale)
+        done = 0
+        while pending and not self.wanted.is_set():
+            chunk, pending = pending[:CHUNK], pending[CHUNK:]
+            self.live.update(chunk, [])
+            self.stale.difference_update(chunk)
+            done += len(chunk)
+        if self.stale:
+            return
+        if first is None or report.removed:
+            self.reload()
+        click.echo(f"Updated {done} more page(s) in {time.perf_counter() - started:.2f} s", err=True)
+
+    def reload(self) -> None:
+        if self.server is not None:
+            self.server.reload_browsers()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def serve(project: Project, dev_addr: str, drafts: bool = False) -> None:
-    """Generate the pages, watch ``content/`` and run MkDocs' live-reloading server. With
+    """Build the preview, watch ``content/`` and serve the site with live reload. With
     ``drafts``, drafts and embargoed reviews are shown too, each under a "not for publication"
     banner; the preview is served from a temporary folder and never touches ``site/``."""
+    site_dir = Path(tempfile.mkdtemp(prefix="briefings-preview-"))
+    preview = Preview(project, drafts, site_dir)
     try:
-        site, _ = generate(project, drafts)
-    except ContentErrors as failure:
-        click.echo(str(failure), err=True)
-        raise SystemExit(1) from None
-    observer = Observer()
-    observer.schedule(_Debounced(lambda: regenerate(project, drafts)), str(project.content_dir), recursive=True)
-    observer.daemon = True
-    observer.start()
-    try:
-        mkdocs_serve(
-            config_file=str(project.config_file),
-            livereload=True,
-            dev_addr=dev_addr,
-            **config_overrides(site.settings),
-        )
+        click.echo("Building the preview...", err=True)
+        started = time.perf_counter()
+        site = preview.start()
+        click.echo(f"Built {len(site.reviews)} briefing(s) in {time.perf_counter() - started:.1f} s", err=True)
+        host, port = dev_addr.rsplit(":", 1)
+        mount_path = urlsplit(site.settings.site_url or "/").path
+        server = _Server(builder=lambda: None, host=host, port=int(port), root=str(site_dir), mount_path=mount_path)
+        server.error_handler = lambda code: (site_dir / "404.html").read_bytes() if code == 404 else None
+        preview.server = server
+        threading.Thread(target=preview.run, daemon=True).start()
+        observer = Observer()
+        observer.schedule(preview.changes, str(project.content_dir), recursive=True)
+        observer.daemon = True
+        observer.start()
+        click.echo(f"Serving on {server.url} (Ctrl+C to stop)", err=True)
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            click.echo("Stopping the preview.", err=True)
+        finally:
+            server.shutdown()
+            observer.stop()
     finally:
-        observer.stop()
+        shutil.rmtree(site_dir, ignore_errors=True)

@@ -13,11 +13,14 @@ import tempfile
 import zlib
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator.errors import SiteBuildError
@@ -130,3 +133,117 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
         site_dir.rename(retired)
     staging.rename(site_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+class _Keep(BasePlugin):
+    """Keeps what a MkDocs build worked out (files, navigation, template environment) so that a
+    ``LiveSite`` can rebuild single pages afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env: jinja2.Environment | None = None
+
+    def on_nav(self, nav: Navigation, files: Files, **kwargs: object) -> Navigation:
+        self.nav, self.files = nav, files
+        return nav
+
+    def on_env(self, env: jinja2.Environment, files: Files, **kwargs: object) -> jinja2.Environment:
+        self.env, self.files = env, files
+        return env
+
+
+class LiveSite:
+    """A MkDocs build kept in memory for a preview: after an edit, only the pages whose
+    Markdown changed are converted and written again, and the search index is brought up to
+    date, instead of building the whole site. A page added or removed outside the navigation
+    (a review's pages) is added or removed on its own; anything else rebuilds the whole site.
+
+    It uses MkDocs 1.6's own page-building steps (``_populate_page``, ``_build_page``) and
+    Material's search index (``search_index.entries``); MkDocs 1.x is frozen, and a change
+    there falls back to a full build."""
+
+    def __init__(self, config_file: Path, site_dir: Path, overrides: dict) -> None:
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.overrides = overrides
+        self.keep = _Keep()
+        self.config = self._config()
+
+    def _config(self) -> MkDocsConfig:
+        # Not strict: a preview shows what it can and says what is wrong.
+        config = load_config(str(self.config_file), site_dir=str(self.site_dir), strict=False, **self.overrides)
+        config.plugins["learning-lessons/keep"] = self.keep
+        return add_pack_pages(config)
+
+    def build(self) -> None:
+        """A full build, as ``mkdocs build`` makes it."""
+        self.config = self._config()
+        self.config.plugins.on_startup(command="serve", dirty=False)
+        mkdocs_build(self.config)
+
+    def update(self, changed: list[str], removed: list[str]) -> str:
+        """Rebuild the pages at ``changed`` (paths under the docs_dir) and drop those at
+        ``removed``; say how."""
+        try:
+            self._update(changed, removed)
+            return f"rebuilt {len(changed)} page(s)" + (f", removed {len(removed)}" if removed else "")
+        except _NeedsFullBuild as reason:
+            self.build()
+            return f"rebuilt the whole site ({reason})"
+
+    def _update(self, changed: list[str], removed: list[str]) -> None:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import File, InclusionLevel, set_exclusions
+
+        files, nav, env, config = self.keep.files, self.keep.nav, self.keep.env, self.config
+        if files is None or nav is None or env is None:
+            raise _NeedsFullBuild("no build yet")
+        index = _search_index(config)
+        pages = []
+        for path in removed:
+            file = files.get_file_from_path(path)
+            if file is None or file.page is None or file.inclusion.is_in_nav():
+                raise _NeedsFullBuild(f"{path} is in the navigation")
+            files.remove(file)
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+            _drop_entries(index, file.page.url)
+        for path in changed:
+            file = files.get_file_from_path(path)
+            if file is None:
+                file = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+                set_exclusions([file], config)
+                if file.inclusion != InclusionLevel.NOT_IN_NAV:
+                    raise _NeedsFullBuild(f"{path} is a new page in the navigation")
+                files.append(file)
+                Page(None, file, config)
+            if file.page is None:
+                raise _NeedsFullBuild(f"{path} is not a page")
+            _drop_entries(index, file.page.url)
+            _populate_page(file.page, config, files)
+            pages.append(file.page)
+        doc_files = files.documentation_pages()
+        for page in pages:
+            _build_page(page, config, doc_files, nav, env)
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index"):
+                plugin.on_post_build(config=config)
+
+
+class _NeedsFullBuild(Exception):
+    """An edit the page-by-page update cannot make."""
+
+
+def _search_index(config: MkDocsConfig) -> list[dict]:
+    """The entries of Material's search index, as the search plugin keeps them."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return index.entries
+    raise _NeedsFullBuild("no search index to update")
+
+
+def _drop_entries(entries: list[dict], url: str) -> None:
+    """Remove a page's entries from the search index (they are added again as it is built)."""
+    entries[:] = [entry for entry in entries if entry.get("location", "").split("#")[0] != url]

@@ -20,8 +20,10 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_pages(pages: dict[str, str | bytes], docs_dir: Path) -> WriteReport:
-    """Make ``docs_dir`` hold exactly ``pages``; return what changed."""
+def write_pages(pages: dict[str, str | bytes], docs_dir: Path, prune: bool = True, keep: str = "") -> WriteReport:
+    """Make ``docs_dir`` hold exactly ``pages``; return what changed. Without ``prune``, only
+    write ``pages`` (some pages of the site) and remove nothing; files under ``keep`` (a path
+    prefix) are never removed."""
     report = WriteReport()
     docs_dir.mkdir(parents=True, exist_ok=True)
     for relative, text in sorted(pages.items()):
@@ -35,8 +37,12 @@ def write_pages(pages: dict[str, str | bytes], docs_dir: Path) -> WriteReport:
         temporary.write_bytes(data)
         temporary.replace(target)
         report.written.append(relative)
+    if not prune:
+        return report
     for path in sorted(docs_dir.rglob("*"), reverse=True):
         relative = path.relative_to(docs_dir).as_posix()
+        if keep and relative.startswith(keep):
+            continue
         if path.is_file() and relative not in pages:
             path.unlink()
             report.removed.append(relative)
