@@ -183,11 +183,14 @@ class LiveSite:
         self.config.plugins.on_startup(command="serve", dirty=False)
         mkdocs_build(self.config)
 
-    def update(self, changed: list[str], removed: list[str]) -> str:
+    def update(self, changed: list[str], removed: list[str], index: bool = True) -> str:
         """Rebuild the pages at ``changed`` (paths under the docs_dir) and drop those at
-        ``removed``; say how."""
+        ``removed``; say how. Without ``index`` the search index file is written later, by
+        ``write_index`` (for 1,000 reviews it is 20 MB, too slow to write for every page)."""
         try:
             self._update(changed, removed)
+            if index:
+                self.write_index()
             return f"rebuilt {len(changed)} page(s)" + (f", removed {len(removed)}" if removed else "")
         except _NeedsFullBuild as reason:
             self.build()
@@ -226,9 +229,12 @@ class LiveSite:
         doc_files = files.documentation_pages()
         for page in pages:
             _build_page(page, config, doc_files, nav, env)
-        for plugin in config.plugins.values():
+
+    def write_index(self) -> None:
+        """Write the search index as it now is."""
+        for plugin in self.config.plugins.values():
             if hasattr(plugin, "search_index"):
-                plugin.on_post_build(config=config)
+                plugin.on_post_build(config=self.config)
 
 
 class _NeedsFullBuild(Exception):
