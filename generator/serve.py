@@ -172,6 +172,14 @@ class Preview:
         if self.wanted.is_set():
             return  # a newer edit: its own pages come first
         report = write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
+        overrides = config_overrides(site.settings)
+        if overrides != self.live.overrides:  # the site's name or quick exit: every page changes
+            self.live = LiveSite(self.project.config_file, self.site_dir, overrides)
+            self.live.build()
+            self.stale.clear()
+            self.reload()
+            click.echo(f"Rebuilt the whole preview in {time.perf_counter() - started:.1f} s", err=True)
+            return
         self.stale.update(report.written)
         self.stale.difference_update(report.removed)
         if report.removed:

@@ -4,6 +4,7 @@ kept compressed, and the generator reading and rendering only what an edit chang
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,15 @@ def test_writing_some_pages_removes_nothing(tmp_path: Path) -> None:
     report = write_pages({"a.md": "A changed"}, docs, keep="pdf/")
     assert report.removed == ["b.md"]
     assert (docs / "pdf" / "a.pdf").is_file()
+
+
+def test_a_new_site_name_rebuilds_the_whole_preview(tmp_path: Path) -> None:
+    project = project_without_pdfs(tmp_path / "project")
+    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
+    preview.start()
+    settings = project.content_dir / "settings.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"^site_name: .*$", "site_name: Renamed Learning", text, flags=re.M), encoding="utf-8")
+    preview.rebuild({settings})
+    for page in ("index.html", f"reviews/{KENT}/index.html", "themes/pre-birth-assessment/index.html"):
+        assert "Renamed Learning" in (preview.site_dir / page).read_text(encoding="utf-8")
