@@ -103,6 +103,7 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
+    rebuilt = [float(match[1]) for line in log if (match := re.search(r"^Rebuilt .* in ([\d.]+) s;", line))]
     updates = [
         float(match[1]) for line in log if (match := re.search(r"^Updated \d+ more page\(s\) in ([\d.]+) s", line))
     ]
@@ -112,6 +113,8 @@ def main() -> None:
         ("edits", len(times)),
         ("save to reloaded page, median (s)", round(statistics.median(times), 2)),
         ("save to reloaded page, worst (s)", round(max(times), 2)),
+        ("of which the preview's rebuild, median (s)", round(statistics.median(rebuilt), 2) if rebuilt else "-"),
+        ("the preview's rebuild, worst (s)", max(rebuilt) if rebuilt else "-"),
         ("related pages updated, median (s)", round(statistics.median(updates), 1) if updates else "-"),
     ]
     for key, value in rows:
