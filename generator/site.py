@@ -205,13 +205,14 @@ class LiveSite:
             raise _NeedsFullBuild("no build yet")
         index = _search_index(config)
         pages = []
+        urls: set[str] = set()
         for path in removed:
             file = files.get_file_from_path(path)
             if file is None or file.page is None or file.inclusion.is_in_nav():
                 raise _NeedsFullBuild(f"{path} is in the navigation")
             files.remove(file)
             Path(file.abs_dest_path).unlink(missing_ok=True)
-            _drop_entries(index, file.page.url)
+            urls.add(file.page.url)
         for path in changed:
             file = files.get_file_from_path(path)
             if file is None:
@@ -223,9 +224,11 @@ class LiveSite:
                 Page(None, file, config)
             if file.page is None:
                 raise _NeedsFullBuild(f"{path} is not a page")
-            _drop_entries(index, file.page.url)
+            urls.add(file.page.url)
             _populate_page(file.page, config, files)
             pages.append(file.page)
+        # The pages' old search entries go; building them adds their new ones.
+        index[:] = [entry for entry in index if entry.get("location", "").split("#")[0] not in urls]
         doc_files = files.documentation_pages()
         for page in pages:
             _build_page(page, config, doc_files, nav, env)
@@ -248,8 +251,3 @@ def _search_index(config: MkDocsConfig) -> list[dict]:
         if index is not None and isinstance(getattr(index, "entries", None), list):
             return index.entries
     raise _NeedsFullBuild("no search index to update")
-
-
-def _drop_entries(entries: list[dict], url: str) -> None:
-    """Remove a page's entries from the search index (they are added again as it is built)."""
-    entries[:] = [entry for entry in entries if entry.get("location", "").split("#")[0] != url]

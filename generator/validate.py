@@ -144,14 +144,24 @@ def _reviews(
     entries: list[ReviewEntry] = []
     first_file_of_id: dict[str, Document] = {}
     for document in documents:
-        review = _as_model(document, Review, (), errors)
-        summary = _case_summary(document, errors)
+        review, summary = _review_and_summary(document, errors)
         if isinstance(document.data, dict):
             _check_references(document, vocabularies, errors)
             _check_unique_id(document, first_file_of_id, errors)
         if review is not None and summary is not None:
             entries.append(ReviewEntry(review, summary, document.path))
     return entries
+
+
+def _review_and_summary(document: Document, errors: list[ContentError]) -> tuple[Review | None, str | None]:
+    """A review file's model and case summary, worked out once for each version of the file
+    (a preview validates every review after each edit; most have not changed)."""
+    if "review" not in document.memo:
+        found: list[ContentError] = []
+        document.memo["review"] = (_as_model(document, Review, (), found), _case_summary(document, found), found)
+    review, summary, found = document.memo["review"]
+    errors.extend(found)
+    return review, summary
 
 
 def build_date() -> datetime.date:
