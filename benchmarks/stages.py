@@ -54,10 +54,10 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     start = time.perf_counter()
     write_pages({**pages, **made}, project.docs_dir)
     times["write"] = time.perf_counter() - start
+    counts = {"pages": len(pages), "pdfs": len(made)}
+    del raw, pages, made  # as in build(): the pages are on disk now and not kept in memory
     start = time.perf_counter()
     build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
     times[SITE] = time.perf_counter() - start
     times["total"] = sum(times.values())
-    times["pages"] = len(pages)
-    times["pdfs"] = len(made)
-    return times
+    return {**times, **counts}
