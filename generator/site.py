@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 
 from generator.errors import SiteBuildError
 from generator.model import Settings
@@ -44,7 +45,7 @@ class PackPages(BasePlugin):
     MkDocs converts every page before it writes any, holding each page's Markdown and HTML
     until the end: about 350 MB for 1,000 reviews. Once a page is converted its Markdown is
     dropped and its HTML kept compressed; the HTML is unpacked just before the page is written
-    (before any other plugin sees it) and dropped again after."""
+    (before any other plugin sees it) and dropped again after, with its contents list."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,6 +65,7 @@ class PackPages(BasePlugin):
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, **kwargs: object) -> str:
         page.content = ""
+        page.toc = TableOfContents([])  # only the page itself shows its contents list
         return output
 
 
