@@ -111,11 +111,8 @@ class Preview:
         try:
             site = validate(load(self.project.content_dir, self.cache), drafts=self.drafts)
         except ContentErrors as failure:
-            click.secho(
-                f"Content has {len(failure.errors)} error(s); the preview keeps the last good pages:",
-                fg="red",
-                err=True,
-            )
+            kept = "; the preview keeps the last good pages" if self.live is not None else ""
+            click.secho(f"Content has {len(failure.errors)} error(s){kept}:", fg="red", err=True)
             click.echo(str(failure), err=True)
             return None
         # The preview makes no PDFs, so its pages do not link to them.

@@ -195,3 +195,18 @@ def test_a_new_site_name_rebuilds_the_whole_preview(tmp_path: Path) -> None:
     preview.rebuild({settings})
     for page in ("index.html", f"reviews/{KENT}/index.html", "themes/pre-birth-assessment/index.html"):
         assert "Renamed Learning" in (preview.site_dir / page).read_text(encoding="utf-8")
+
+
+def test_serve_with_bad_content_says_what_is_wrong_and_stops(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project = project_without_pdfs(tmp_path / "project")
+    review = project.content_dir / "reviews" / f"{KENT}.md"
+    review.write_text(review.read_text(encoding="utf-8").replace("summary:", "sumary:", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--project", str(project.root), "--dev-addr", "127.0.0.1:0"])
+    assert result.exit_code == 1
+    assert f"content/reviews/{KENT}.md" in result.output and "sumary: unknown field" in result.output
+    assert "keeps the last good pages" not in result.output
+    assert "Traceback" not in result.output
