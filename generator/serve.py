@@ -97,7 +97,6 @@ class Preview:
         self.project = project
         self.drafts = drafts
         self.cache: FileCache = {}
-        self.site: Site | None = None
         self.live: LiveSite | None = None
         self.site_dir = site_dir
         self.stale: set[str] = set()
@@ -123,7 +122,6 @@ class Preview:
         site = self.check()
         if site is None:
             raise SystemExit(1)
-        self.site = site
         write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
         self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(site.settings))
         self.live.build()
@@ -152,7 +150,6 @@ class Preview:
         site = self.check()
         if site is None or self.live is None:
             return
-        self.site = site
         root = self.project.root.resolve()
         edited = {path.resolve().relative_to(root).as_posix() for path in paths if path.suffix == ".md"}
         ids = {entry.review.id for entry in site.reviews if entry.source in edited}

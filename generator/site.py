@@ -171,7 +171,7 @@ class LiveSite:
         self.site_dir = site_dir
         self.overrides = overrides
         self.keep = _Keep()
-        self.config = self._config()
+        self.config: MkDocsConfig | None = None
 
     def _config(self) -> MkDocsConfig:
         # Not strict: a preview shows what it can and says what is wrong.
@@ -203,9 +203,9 @@ class LiveSite:
         from mkdocs.structure.files import File, InclusionLevel, set_exclusions
 
         files, nav, env, config = self.keep.files, self.keep.nav, self.keep.env, self.config
-        if files is None or nav is None or env is None:
+        if config is None or files is None or nav is None or env is None:
             raise _NeedsFullBuild("no build yet")
-        index = _search_index(config)
+        index = _search_plugin(config).search_index.entries
         pages = []
         urls: set[str] = set()
         for path in removed:
@@ -237,19 +237,18 @@ class LiveSite:
 
     def write_index(self) -> None:
         """Write the search index as it now is."""
-        for plugin in self.config.plugins.values():
-            if hasattr(plugin, "search_index"):
-                plugin.on_post_build(config=self.config)
+        if self.config is not None:
+            _search_plugin(self.config).on_post_build(config=self.config)
 
 
 class _NeedsFullBuild(Exception):
     """An edit the page-by-page update cannot make."""
 
 
-def _search_index(config: MkDocsConfig) -> list[dict]:
-    """The entries of Material's search index, as the search plugin keeps them."""
+def _search_plugin(config: MkDocsConfig) -> BasePlugin:
+    """Material's search plugin, whose index (``search_index.entries``) a page update edits."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         if index is not None and isinstance(getattr(index, "entries", None), list):
-            return index.entries
+            return plugin
     raise _NeedsFullBuild("no search index to update")
