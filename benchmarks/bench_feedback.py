@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from generator.build import Project, check  # noqa: E402
-from generator.feedback.fields import reflection_questions  # noqa: E402
 from generator.feedback.store import Store  # noqa: E402
+from generator.model.feedback_form import reflection_questions  # noqa: E402
 
 ORIGIN = "https://example.org"
 

@@ -198,7 +198,7 @@ def zensical_check(project: Path, zensical: str | None, site_seconds: float) -> 
         return None
     from generator.build import Project as GeneratorProject
     from generator.build import check
-    from generator.site import config_overrides
+    from generator.pipeline.site import config_overrides
 
     settings = check(GeneratorProject(project)).settings
     overlay = project / ".zensical.yml"

@@ -15,14 +15,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator import pdf  # noqa: E402
-from generator.build import Project, content_epoch  # noqa: E402
-from generator.load import load  # noqa: E402
-from generator.pdf import make_pdfs  # noqa: E402
-from generator.printing import print_documents  # noqa: E402
-from generator.render import render  # noqa: E402
-from generator.site import build_site  # noqa: E402
-from generator.validate import validate  # noqa: E402
-from generator.write import write_pages  # noqa: E402
+from generator.build import Project  # noqa: E402
+from generator.pipeline.load import load  # noqa: E402
+from generator.pipeline.pdf import make_pdfs  # noqa: E402
+from generator.pipeline.printing import print_documents  # noqa: E402
+from generator.pipeline.render import render  # noqa: E402
+from generator.pipeline.site import build_site  # noqa: E402
+from generator.pipeline.validate import validate  # noqa: E402
+from generator.pipeline.write import write_pages  # noqa: E402
 
 SITE = "site (MkDocs)"
 """The key of the site build's time."""
@@ -57,7 +57,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     counts = {"pages": len(pages), "pdfs": len(made)}
     del raw, pages, made  # as in build(): the pages are on disk now and not kept in memory
     start = time.perf_counter()
-    build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
+    build_site(project.config_file, project.site_dir, site.content_epoch(), site.settings)
     times[SITE] = time.perf_counter() - start
     times["total"] = sum(times.values())
     return {**times, **counts}

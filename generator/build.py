@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load import load
-from generator.model import NOT_DATED
-from generator.pdf import make_pdfs
-from generator.printing import print_documents
-from generator.render import render
-from generator.site import build_site
-from generator.validate import Site, validate
-from generator.write import WriteReport, write_pages
+from generator.model.content import Content
+from generator.pipeline.load import load
+from generator.pipeline.pdf import make_pdfs
+from generator.pipeline.printing import print_documents
+from generator.pipeline.render import render
+from generator.pipeline.site import build_site
+from generator.pipeline.validate import validate
+from generator.pipeline.write import WriteReport, write_pages
 
 
 @dataclass(frozen=True)
@@ -40,34 +38,23 @@ class Project:
         return self.root / "site"
 
 
-def check(project: Project, drafts: bool = False, strict: bool = False) -> Site:
+def check(project: Project, drafts: bool = False, strict: bool = False) -> Content:
     """Load and validate the content; raise ``ContentErrors`` listing every problem. With
     ``drafts``, drafts and embargoed reviews are included (for a local preview only); with
     ``strict``, the anonymity check's findings are errors, not warnings."""
     return validate(load(project.content_dir), drafts=drafts, strict=strict)
 
 
-def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Site, WriteReport]:
+def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Content, WriteReport]:
     """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
-    site = check(project, drafts, strict)
-    pages = render(site)
-    pdfs = make_pdfs(print_documents(site, pages)) if site.settings.make_pdfs else {}
-    return site, write_pages({**pages, **pdfs}, project.docs_dir)
+    content = check(project, drafts, strict)
+    pages = render(content)
+    pdfs = make_pdfs(print_documents(content, pages)) if content.settings.make_pdfs else {}
+    return content, write_pages({**pages, **pdfs}, project.docs_dir)
 
 
-def build(project: Project, strict: bool = False) -> tuple[Site, WriteReport]:
+def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
     """The whole build: content to pages to ``site/``."""
-    site, report = generate(project, strict=strict)
-    build_site(project.config_file, project.site_dir, content_epoch(site), site.settings)
-    return site, report
-
-
-def content_epoch(site: Site) -> int:
-    """The time stamp MkDocs puts in the sitemap: the newest publication date in the content,
-    so that the same content always gives the same files."""
-    dates = [entry.review.published for entry in site.reviews if entry.review.published != NOT_DATED]
-    if not dates:
-        return 0
-    parts = [int(part) for part in max(dates).split("-")] + [1, 1]
-    newest = datetime.date(parts[0], parts[1], parts[2])
-    return calendar.timegm(newest.timetuple())
+    content, report = generate(project, strict=strict)
+    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings)
+    return content, report

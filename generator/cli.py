@@ -12,7 +12,7 @@ from generator.build import Project, build, check
 from generator.cli_common import project_option, report_errors
 from generator.errors import ContentErrors, LearningLessonsError
 from generator.feedback.commands import feedback
-from generator.model import KEY_PATTERN
+from generator.model.schema import KEY_PATTERN
 from generator.scaffold import new_review_text
 
 strict_option = click.option(
@@ -20,10 +20,10 @@ strict_option = click.option(
 )
 
 
-def _report_warnings(site) -> None:
-    if site.warnings:
-        click.echo("\n".join(str(warning) for warning in site.warnings), err=True)
-        click.secho(f"{len(site.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True)
+def _report_warnings(content) -> None:
+    if content.warnings:
+        click.echo("\n".join(str(warning) for warning in content.warnings), err=True)
+        click.secho(f"{len(content.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True)
 
 
 @click.group()
@@ -39,16 +39,16 @@ def build_command(root: Path, strict: bool) -> None:
     """Check content, write briefings/ and build the site into site/."""
     project = Project(root)
     try:
-        site, report = build(project, strict=strict)
+        content, report = build(project, strict=strict)
     except ContentErrors as failure:
         report_errors(failure)
         sys.exit(1)
     except LearningLessonsError as failure:
         click.secho(str(failure), fg="red", err=True)
         sys.exit(1)
-    _report_warnings(site)
+    _report_warnings(content)
     click.echo(
-        f"Built {len(site.reviews)} briefing(s): {len(report.written)} page(s) written, "
+        f"Built {len(content.reviews)} briefing(s): {len(report.written)} page(s) written, "
         f"{report.unchanged} unchanged, {len(report.removed)} removed; site in {project.site_dir}"
     )
 
@@ -59,12 +59,12 @@ def build_command(root: Path, strict: bool) -> None:
 def check_command(root: Path, strict: bool) -> None:
     """Check content only; exit non-zero if there is any error."""
     try:
-        site = check(Project(root), strict=strict)
+        content = check(Project(root), strict=strict)
     except ContentErrors as failure:
         report_errors(failure)
         sys.exit(1)
-    _report_warnings(site)
-    click.echo(f"Content is valid: {len(site.reviews)} published briefing(s).")
+    _report_warnings(content)
+    click.echo(f"Content is valid: {len(content.reviews)} published briefing(s).")
 
 
 @main.command("serve")
@@ -73,7 +73,7 @@ def check_command(root: Path, strict: bool) -> None:
 @click.option("--drafts", is_flag=True, help="Also show drafts and embargoed reviews, marked not for publication.")
 def serve_command(root: Path, dev_addr: str, drafts: bool) -> None:
     """Preview the site; rebuild and reload the page whenever content/ changes."""
-    from generator.serve import serve
+    from generator.preview.serve import serve
 
     serve(Project(root), dev_addr, drafts)
 

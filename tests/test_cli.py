@@ -137,7 +137,7 @@ def test_new_writes_a_commented_review_that_checks(project: Project) -> None:
     assert "id: kent-2025-child-b" in text
     assert "status: draft" in text
     # Every field of the model is in the file, each with a comment above it.
-    from generator.model import Review
+    from generator.model.schema import Review
 
     lines = text.splitlines()
     for field in Review.model_fields:
@@ -244,7 +244,7 @@ def test_template_error_leaves_the_previous_site(project: Project, monkeypatch) 
     site_before, pages_before = snapshot(project.site_dir), snapshot(project.docs_dir)
     import jinja2
 
-    from generator import render
+    from generator.pipeline import render
 
     broken = jinja2.Environment(
         loader=jinja2.DictLoader({"briefing.md.j2": "{{ missing.value }}"}), undefined=jinja2.StrictUndefined

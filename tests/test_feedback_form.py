@@ -10,8 +10,8 @@ import yaml
 from conftest import MINIMAL_REVIEW, REPO, write_review
 
 from generator.build import Project, check
-from generator.feedback.fields import form_fields, reflection_questions
-from generator.render import render
+from generator.model.feedback_form import form_fields, reflection_questions
+from generator.pipeline.render import render
 
 
 class FormParser(HTMLParser):

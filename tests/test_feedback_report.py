@@ -12,10 +12,10 @@ from conftest import make_project
 
 from generator.build import Project, check
 from generator.cli import main
-from generator.feedback.fields import check_submission
 from generator.feedback.report import safe_cell, write_report
 from generator.feedback.store import Store
-from generator.validate import Site
+from generator.model.content import Content
+from generator.model.feedback_form import check_submission
 
 KENT = "kent-2019-child-j"
 WILTSHIRE = "wiltshire-child-k"
@@ -93,7 +93,7 @@ FREE_TEXT = [
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Site, Path]:
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Content, Path]:
     """The sample reviews with four submissions through the real check, and one on a withdrawn briefing."""
     project = make_project(tmp_path_factory.mktemp("report"), with_sample_reviews=True)
     site = check(project)
@@ -106,7 +106,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Site, Pat
 
 
 @pytest.fixture(scope="module")
-def report(sample: tuple[Project, Site, Path]) -> dict[str, Path]:
+def report(sample: tuple[Project, Content, Path]) -> dict[str, Path]:
     project, _, db = sample
     paths = write_report(project, db, project.root / "out")
     return {path.name: path for path in paths}
@@ -121,7 +121,7 @@ def test_the_report_writes_four_files(report: dict[str, Path]) -> None:
     assert sorted(report) == ["feedback.csv", "report.html", "report.md", "summary.json"]
 
 
-def test_the_csv_has_every_field_in_settings_order(sample: tuple[Project, Site, Path], report) -> None:
+def test_the_csv_has_every_field_in_settings_order(sample: tuple[Project, Content, Path], report) -> None:
     _, site, _ = sample
     header, *rows = read_csv(report["feedback.csv"])
     answers = [f"answers-{number}" for number in range(1, 20)]  # Kent's briefing has 19 questions, the most
@@ -206,7 +206,7 @@ def test_figures_per_briefing(report: dict[str, Path]) -> None:
     assert len(summary["briefings"]) == 5
 
 
-def test_figures_per_theme(sample: tuple[Project, Site, Path], report: dict[str, Path]) -> None:
+def test_figures_per_theme(sample: tuple[Project, Content, Path], report: dict[str, Path]) -> None:
     _, site, _ = sample
     summary = json.loads(report["summary.json"].read_text(encoding="utf-8"))
     babies = figures(summary, "themes", "unborn-and-under-1s")  # Kent, both Warwickshires and Wiltshire
@@ -251,7 +251,7 @@ def test_the_summary_has_no_personal_data(report: dict[str, Path]) -> None:
     assert set(summary) == {"submissions", "first_received", "last_received", "totals", "briefings", "themes"}
 
 
-def test_the_readable_report_lists_figures_and_changes(sample: tuple[Project, Site, Path], report) -> None:
+def test_the_readable_report_lists_figures_and_changes(sample: tuple[Project, Content, Path], report) -> None:
     _, site, _ = sample
     markdown = report["report.md"].read_text(encoding="utf-8")
     kent = markdown.split("### Child J: non-accidental injuries")[1].split("###")[0]
@@ -281,7 +281,7 @@ def test_the_html_report_escapes_every_answer(report: dict[str, Path]) -> None:
     assert EMAIL not in page  # e-mail addresses stay in the CSV
 
 
-def test_the_report_command(sample: tuple[Project, Site, Path], tmp_path: Path) -> None:
+def test_the_report_command(sample: tuple[Project, Content, Path], tmp_path: Path) -> None:
     project, _, db = sample
     out = tmp_path / "out"
     arguments = ["feedback", "report", "--project", str(project.root), "--db", str(db), "--out", str(out)]

@@ -9,8 +9,8 @@ from content_facts import text_of
 
 from generator.build import check
 from generator.cli import main
-from generator.feedback.fields import check_submission
 from generator.feedback.store import Store
+from generator.model.feedback_form import check_submission
 
 
 def test_published_summary_has_figures_and_no_personal_data(tmp_path) -> None:

@@ -11,7 +11,7 @@ from conftest import MINIMAL_REVIEW, REPO, assert_golden, write_review
 
 from generator.build import Project, check
 from generator.cli import main
-from generator.render import render
+from generator.pipeline.render import render
 
 FULL_REVIEW = (
     MINIMAL_REVIEW.replace("nation: England", "nation: England\nsubject_age: 4 months")

@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import make_project
 
-import generator.load
-import generator.site
-from generator.build import Project, check, content_epoch, generate
-from generator.load import FileCache, load
-from generator.render import render
-from generator.serve import Preview
-from generator.site import LiveSite, build_site, config_overrides
-from generator.write import write_pages
+from generator.build import Project, check, generate
+from generator.pipeline.load import FileCache, load
+from generator.pipeline.render import render
+from generator.pipeline.site import LiveSite, build_site, config_overrides
+from generator.pipeline.write import write_pages
+from generator.preview.serve import Preview
 
 KENT = "kent-2019-child-j"
 KENT_POINT = "a pre-birth assessment is needed, and it must take account of each parent's"
@@ -51,12 +49,11 @@ def live(tmp_path: Path) -> tuple[Project, LiveSite]:
     return project, live
 
 
-def test_packed_pages_build_the_same_site_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_packed_pages_build_the_same_site_byte_for_byte(tmp_path: Path) -> None:
     project = project_without_pdfs(tmp_path / "project")
     site, _ = generate(project)
-    build_site(project.config_file, tmp_path / "packed", content_epoch(site), site.settings)
-    monkeypatch.setattr(generator.site, "add_pack_pages", lambda config: config)
-    build_site(project.config_file, tmp_path / "plain", content_epoch(site), site.settings)
+    build_site(project.config_file, tmp_path / "packed", site.content_epoch(), site.settings)
+    build_site(project.config_file, tmp_path / "plain", site.content_epoch(), site.settings, pack_pages=False)
     packed, plain = html_files(tmp_path / "packed"), html_files(tmp_path / "plain")
     assert len(packed) > 100
     assert packed == plain
@@ -140,26 +137,18 @@ def test_the_preview_keeps_the_last_good_pages_when_an_edit_is_wrong(
     assert "sumary: unknown field" in capsys.readouterr().err
 
 
-def test_load_reads_again_only_the_files_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_reads_again_only_the_files_that_changed(tmp_path: Path) -> None:
     project = make_project(tmp_path, with_sample_reviews=True)
-    read: list[str] = []
-    parse = generator.load.parse_review
-
-    def counting(text: str, shown_as: str):
-        read.append(shown_as)
-        return parse(text, shown_as)
-
-    monkeypatch.setattr(generator.load, "parse_review", counting)
     cache: FileCache = {}
     first = load(project.content_dir, cache)
-    assert len(read) == 5
-    read.clear()
-    assert load(project.content_dir, cache).reviews == first.reviews
-    assert read == []
+    assert len(first.reviews) == 5
+    second = load(project.content_dir, cache)
+    assert all(a is b for a, b in zip(first.reviews, second.reviews, strict=True))  # not read again
     review = project.content_dir / "reviews" / f"{KENT}.md"
     review.write_text(review.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     again = load(project.content_dir, cache)
-    assert read == [f"content/reviews/{KENT}.md"]
+    reread = [b.path for a, b in zip(second.reviews, again.reviews, strict=True) if a is not b]
+    assert reread == [f"content/reviews/{KENT}.md"]
     assert next(d for d in again.reviews if d.path.endswith(f"{KENT}.md")).body.endswith("One more sentence.")
 
 

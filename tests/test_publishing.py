@@ -11,7 +11,7 @@ from conftest import MINIMAL_REVIEW, write_review
 
 from generator.build import Project, check
 from generator.cli import main
-from generator.render import render
+from generator.pipeline.render import render
 
 DRAFT = (
     MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-draft")

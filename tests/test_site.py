@@ -161,7 +161,7 @@ def test_review_type_pages_and_lists(sample_site: Project) -> None:
 
 
 def test_authors_guide_documents_every_field(sample_site: Project) -> None:
-    from generator.model import LearningPoint, Review, Section, Settings
+    from generator.model.schema import LearningPoint, Review, Section, Settings
 
     guide = page_text(sample_site, "guide", "authors")
     for model in (Review, Section, LearningPoint, Settings):

@@ -11,7 +11,7 @@ import click
 from generator.build import Project, check
 from generator.cli_common import project_option, report_errors
 from generator.errors import ContentErrors
-from generator.load import SUMMARY_FILE
+from generator.pipeline.load import SUMMARY_FILE
 
 
 @click.group()
@@ -51,7 +51,7 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
 
     project = Project(root)
     try:
-        site = check(project)
+        content = check(project)
     except ContentErrors as failure:
         report_errors(failure)
         sys.exit(1)
@@ -60,16 +60,16 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     if bad:
         raise click.BadParameter(f"not an http(s) origin: {', '.join(bad)}", param_hint="--allow-origin")
     if not origins:
-        default = origin_of(site.settings.site_url or "")
+        default = origin_of(content.settings.site_url or "")
         if default is None:
             raise click.UsageError(
                 "no site_url in content/settings.yml to accept feedback from: "
                 "give the site's origin with --allow-origin https://your-site.example"
             )
         origins = [default]
-    if site.settings.feedback.delivery != "service":
+    if content.settings.feedback.delivery != "service":
         click.secho(
-            f"Note: feedback.delivery in content/settings.yml is {site.settings.feedback.delivery!r}, "
+            f"Note: feedback.delivery in content/settings.yml is {content.settings.feedback.delivery!r}, "
             "so the form on the site does not post to this service; set it to 'service' with its endpoint.",
             fg="yellow",
             err=True,
@@ -79,7 +79,7 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     except ContentErrors as failure:
         report_errors(failure)
         sys.exit(1)
-    click.echo(f"Accepting feedback on {len(site.reviews)} briefing(s) from {', '.join(sorted(set(origins)))}")
+    click.echo(f"Accepting feedback on {len(content.reviews)} briefing(s) from {', '.join(sorted(set(origins)))}")
     click.echo(f"Storing in {db}; listening on http://{host}:{port}/feedback")
     uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
 

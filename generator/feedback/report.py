@@ -56,9 +56,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import Project, check
-from generator.feedback.fields import reflection_questions
 from generator.feedback.store import Store, Submission
-from generator.validate import Site
+from generator.model.content import Content
+from generator.model.feedback_form import reflection_questions
 
 PEOPLE = "people"
 AGENCY = "agency"
@@ -171,23 +171,23 @@ class Aggregates:
     last_received: str | None
 
 
-def usefulness_scale(site: Site) -> tuple[str, ...]:
+def usefulness_scale(content: Content) -> tuple[str, ...]:
     """The usefulness answers in order: the choices of the ``usefulness`` field, or 1 to 5."""
-    for setting in site.settings.feedback.fields:
+    for setting in content.settings.feedback.fields:
         if setting.name == USEFULNESS and setting.choices:
             return tuple(setting.choices)
     return DEFAULT_USEFULNESS
 
 
-def aggregate(site: Site, submissions: list[Submission]) -> Aggregates:
+def aggregate(content: Content, submissions: list[Submission]) -> Aggregates:
     """The figures per briefing, per theme and in all."""
-    scale = usefulness_scale(site)
+    scale = usefulness_scale(content)
     totals = Tally(scale)
-    by_briefing: dict[str, Tally] = {entry.review.id: Tally(scale) for entry in site.reviews}
+    by_briefing: dict[str, Tally] = {entry.review.id: Tally(scale) for entry in content.reviews}
     for submission in submissions:
         totals.add(submission)
         by_briefing.setdefault(submission.briefing, Tally(scale)).add(submission)
-    entries = {entry.review.id: entry for entry in site.reviews}
+    entries = {entry.review.id: entry for entry in content.reviews}
     briefings = [
         Group(
             key,
@@ -198,8 +198,8 @@ def aggregate(site: Site, submissions: list[Submission]) -> Aggregates:
         for key, tally in by_briefing.items()
     ]
     themes = []
-    for theme, details in site.themes.items():
-        tagged = [entry.review.id for entry in site.reviews if theme in entry.review.themes]
+    for theme, details in content.themes.items():
+        tagged = [entry.review.id for entry in content.reviews if theme in entry.review.themes]
         if not tagged:
             continue
         tally = Tally(scale)
@@ -218,9 +218,9 @@ def aggregate(site: Site, submissions: list[Submission]) -> Aggregates:
     )
 
 
-def summary(site: Site, aggregates: Aggregates) -> dict:
+def summary(content: Content, aggregates: Aggregates) -> dict:
     """``summary.json``: the figures with no personal data (see the module docstring)."""
-    published = {entry.review.id for entry in site.reviews}
+    published = {entry.review.id for entry in content.reviews}
     return {
         "submissions": aggregates.submissions,
         "first_received": aggregates.first_received,
@@ -238,11 +238,11 @@ def summary(site: Site, aggregates: Aggregates) -> dict:
     }
 
 
-def csv_columns(site: Site, submissions: list[Submission]) -> list[str]:
+def csv_columns(content: Content, submissions: list[Submission]) -> list[str]:
     """The columns of ``feedback.csv``, in order."""
-    most = max((len(reflection_questions(entry)) for entry in site.reviews), default=0)
+    most = max((len(reflection_questions(entry)) for entry in content.reviews), default=0)
     columns = list(FIXED_COLUMNS)
-    for setting in site.settings.feedback.fields:
+    for setting in content.settings.feedback.fields:
         if setting.kind != "reflection_answers":
             columns.append(setting.name)
             continue
@@ -261,9 +261,9 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(path: Path, site: Site, submissions: list[Submission]) -> None:
+def write_csv(path: Path, content: Content, submissions: list[Submission]) -> None:
     """Write every submission to ``path`` (see the module docstring for the columns)."""
-    columns = csv_columns(site, submissions)
+    columns = csv_columns(content, submissions)
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(columns)
@@ -302,9 +302,9 @@ def _change_text(change: Change, escape: Callable[[str], str], source: str = "")
     return escape(change.action) + (f" ({extra})" if extra else "")
 
 
-def markdown_report(site: Site, aggregates: Aggregates) -> str:
+def markdown_report(content: Content, aggregates: Aggregates) -> str:
     """``report.md``: the figures and answers, readable as plain text."""
-    lines = [f"# Feedback report: {_md(site.settings.site_name)}", ""]
+    lines = [f"# Feedback report: {_md(content.settings.site_name)}", ""]
     lines += [_period(aggregates), ""]
     lines += ["## In all", "", *_md_tally(aggregates.totals, with_changes=False), ""]
     lines += ["## By briefing", ""]
@@ -361,10 +361,10 @@ def _with_feedback(groups: Iterable[Group]) -> list[Group]:
     return [group for group in groups if group.tally.sessions]
 
 
-def html_report(site: Site, aggregates: Aggregates) -> str:
+def html_report(content: Content, aggregates: Aggregates) -> str:
     """``report.html``: the same as ``report.md`` as a self-contained page; every answer escaped."""
     esc = html.escape
-    title = f"Feedback report: {site.settings.site_name}"
+    title = f"Feedback report: {content.settings.site_name}"
     parts = [
         "<!doctype html>",
         '<html lang="en">',
@@ -432,13 +432,13 @@ def write_report(project: Project, db: Path, out_dir: Path) -> list[Path]:
     exist (a report never creates an empty database)."""
     if not Path(db).is_file():
         raise FileNotFoundError(f"no feedback database at {db}")
-    site = check(project)
+    content = check(project)
     submissions = Store(db).all()
-    aggregates = aggregate(site, submissions)
+    aggregates = aggregate(content, submissions)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in ("feedback.csv", "report.md", "report.html", "summary.json")]
-    write_csv(paths[0], site, submissions)
-    paths[1].write_text(markdown_report(site, aggregates), encoding="utf-8")
-    paths[2].write_text(html_report(site, aggregates), encoding="utf-8")
-    paths[3].write_text(json.dumps(summary(site, aggregates), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_csv(paths[0], content, submissions)
+    paths[1].write_text(markdown_report(content, aggregates), encoding="utf-8")
+    paths[2].write_text(html_report(content, aggregates), encoding="utf-8")
+    paths[3].write_text(json.dumps(summary(content, aggregates), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return paths

@@ -53,15 +53,15 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from generator.build import Project, check
-from generator.feedback.fields import (
+from generator.feedback.store import Store
+from generator.model.content import Content
+from generator.model.feedback_form import (
     BRIEFING,
     SubmissionRejected,
     check_submission,
     form_fields,
     reflection_questions,
 )
-from generator.feedback.store import Store
-from generator.validate import Site
 
 log = logging.getLogger("learning_lessons.feedback")
 
@@ -293,16 +293,16 @@ class FeedbackService:
     """The checks and answers of the service for one site, one store and its allowed origins."""
 
     def __init__(
-        self, site: Site, store: Store, allowed_origins: list[str], rate_limit_per_minute: int, max_body_bytes: int
+        self, content: Content, store: Store, allowed_origins: list[str], rate_limit_per_minute: int, max_body_bytes: int
     ) -> None:
-        self.site = site
+        self.site = content
         self.store = store
         self.allowed = {origin for origin in (origin_of(value) for value in allowed_origins) if origin}
         if not self.allowed:
             raise ValueError("at least one allowed origin (such as https://example.org) is needed")
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.max_body_bytes = max_body_bytes
-        self.entries = {entry.review.id: entry for entry in site.reviews}
+        self.entries = {entry.review.id: entry for entry in content.reviews}
 
     async def health(self, request: Request) -> Response:
         """``GET /health``: the service is up, with the number of briefings it accepts feedback on."""

@@ -21,7 +21,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.feedback.fields import BRIEFING, SUBMISSION_ID
+from generator.model.feedback_form import BRIEFING, SUBMISSION_ID
 
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long a call waits for another process's write to finish before giving up."""

@@ -34,11 +34,12 @@ from watchdog.observers import Observer
 
 from generator.build import Project
 from generator.errors import ContentErrors
-from generator.load import FileCache, load
-from generator.render import render
-from generator.site import LiveSite, config_overrides
-from generator.validate import Site, validate
-from generator.write import WriteReport, write_pages
+from generator.model.content import Content
+from generator.pipeline.load import FileCache, load
+from generator.pipeline.render import render
+from generator.pipeline.site import LiveSite, config_overrides
+from generator.pipeline.validate import validate
+from generator.pipeline.write import WriteReport, write_pages
 
 PDF_FOLDER = "pdf/"
 """PDFs in the docs_dir, which the preview keeps but does not make."""
@@ -105,31 +106,31 @@ class Preview:
         self.lock = threading.Lock()
         self.server: _Server | None = None
 
-    def check(self) -> Site | None:
+    def check(self) -> Content | None:
         """Load (changed files only) and validate; on errors print them and return None."""
         try:
-            site = validate(load(self.project.content_dir, self.cache), drafts=self.drafts)
+            content = validate(load(self.project.content_dir, self.cache), drafts=self.drafts)
         except ContentErrors as failure:
             kept = "; the preview keeps the last good pages" if self.live is not None else ""
             click.secho(f"Content has {len(failure.errors)} error(s){kept}:", fg="red", err=True)
             click.echo(str(failure), err=True)
             return None
         # The preview makes no PDFs, so its pages do not link to them.
-        return dataclasses.replace(site, settings=site.settings.model_copy(update={"make_pdfs": False}))
+        return dataclasses.replace(content, settings=content.settings.model_copy(update={"make_pdfs": False}))
 
-    def start(self) -> Site:
+    def start(self) -> Content:
         """Write every page and build the whole site once."""
-        site = self.check()
-        if site is None:
+        content = self.check()
+        if content is None:
             raise SystemExit(1)
-        write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
-        self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(site.settings))
+        write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+        self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(content.settings))
         self.live.build()
         # What is built now mostly stays: keep the garbage collector from walking it after
         # every edit (a full collection over 1,000 reviews' objects takes about a second).
         gc.collect()
         gc.freeze()
-        return site
+        return content
 
     def wake(self) -> None:
         self.wanted.set()
@@ -147,15 +148,15 @@ class Preview:
 
     def rebuild(self, paths: set[Path]) -> None:
         started = time.perf_counter()
-        site = self.check()
-        if site is None or self.live is None:
+        content = self.check()
+        if content is None or self.live is None:
             return
         root = self.project.root.resolve()
         edited = {path.resolve().relative_to(root).as_posix() for path in paths if path.suffix == ".md"}
-        ids = {entry.review.id for entry in site.reviews if entry.source in edited}
+        ids = {entry.review.id for entry in content.reviews if entry.source in edited}
         first: WriteReport | None = None
         if ids:
-            first = write_pages(render(site, only=ids), self.project.docs_dir, prune=False)
+            first = write_pages(render(content, only=ids), self.project.docs_dir, prune=False)
             if first.written:
                 self.live.update(first.written, [], index=False)
             self.reload()
@@ -165,8 +166,8 @@ class Preview:
             )
         if self.wanted.is_set():
             return  # a newer edit: its own pages come first
-        report = write_pages(render(site), self.project.docs_dir, keep=PDF_FOLDER)
-        overrides = config_overrides(site.settings)
+        report = write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+        overrides = config_overrides(content.settings)
         if overrides != self.live.overrides:  # the site's name or quick exit: every page changes
             self.live = LiveSite(self.project.config_file, self.site_dir, overrides)
             self.live.build()
@@ -210,10 +211,10 @@ def serve(project: Project, dev_addr: str, drafts: bool = False) -> None:
     try:
         click.echo("Building the preview...", err=True)
         started = time.perf_counter()
-        site = preview.start()
-        click.echo(f"Built {len(site.reviews)} briefing(s) in {time.perf_counter() - started:.1f} s", err=True)
+        content = preview.start()
+        click.echo(f"Built {len(content.reviews)} briefing(s) in {time.perf_counter() - started:.1f} s", err=True)
         host, port = dev_addr.rsplit(":", 1)
-        mount_path = urlsplit(site.settings.site_url or "/").path
+        mount_path = urlsplit(content.settings.site_url or "/").path
         server = _Server(builder=lambda: None, host=host, port=int(port), root=str(site_dir), mount_path=mount_path)
         server.error_handler = lambda code: (site_dir / "404.html").read_bytes() if code == 404 else None
         preview.server = server

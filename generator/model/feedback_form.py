@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.model import FeedbackSettings
-from generator.validate import ReviewEntry, Site
+from generator.model.content import Content, ReviewEntry
+from generator.model.schema import FeedbackSettings
 
 BRIEFING = "briefing"
 """The hidden field naming the briefing (its review id)."""
@@ -98,7 +98,7 @@ class SubmissionRejected(Exception):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
-def check_submission(form: Mapping[str, Sequence[str]], site: Site) -> dict[str, str]:
+def check_submission(form: Mapping[str, Sequence[str]], content: Content) -> dict[str, str]:
     """The cleaned answers of a submitted form, or ``SubmissionRejected`` listing every problem.
 
     ``form`` maps each submitted name to its values (as a form post gives them). The result
@@ -112,10 +112,10 @@ def check_submission(form: Mapping[str, Sequence[str]], site: Site) -> dict[str,
     if given.get(HONEYPOT, "").strip():
         raise SubmissionRejected({"form": "this submission looks automated and was not stored"})
     briefing = given.get(BRIEFING, "")
-    entries = {entry.review.id: entry for entry in site.reviews}
+    entries = {entry.review.id: entry for entry in content.reviews}
     if briefing not in entries:
         raise SubmissionRejected({BRIEFING: "unknown briefing"})
-    fields = form_fields(site.settings.feedback, reflection_questions(entries[briefing]))
+    fields = form_fields(content.settings.feedback, reflection_questions(entries[briefing]))
     known = {field.name for field in fields} | set(SYSTEM_FIELDS)
     unknown = sorted(set(given) - known)
     if unknown:

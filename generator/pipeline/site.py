@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from generator.errors import SiteBuildError
-from generator.model import Settings
+from generator.model.schema import Settings
 
 
 class _Collect(logging.Handler):
@@ -97,8 +97,11 @@ def config_overrides(settings: Settings) -> dict:
     return overrides
 
 
-def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None, settings: Settings) -> None:
-    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly."""
+def build_site(
+    config_file: Path, site_dir: Path, source_date_epoch: int | None, settings: Settings, pack_pages: bool = True
+) -> None:
+    """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
+    ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
@@ -112,7 +115,7 @@ def build_site(config_file: Path, site_dir: Path, source_date_epoch: int | None,
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True, **config_overrides(settings))
-        mkdocs_build(add_pack_pages(config))
+        mkdocs_build(add_pack_pages(config) if pack_pages else config)
     except (MkDocsException, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {message}" for message in collected.messages)

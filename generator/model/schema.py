@@ -7,10 +7,11 @@ generated from these docstrings, so they are the documentation.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from generator.model.dates import PublicationDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A piece of text that may not be empty."""
@@ -20,17 +21,10 @@ Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 Url = Annotated[str, StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
 """A web address starting with http://, https:// or mailto:."""
 
-NOT_DATED = "not dated"
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _date_as_text(value: object) -> object:
-    """YAML reads ``published: 2017`` as a number; treat it as the text it looks like."""
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-PublicationDate = Annotated[str, BeforeValidator(_date_as_text)]
-
+EMAIL_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+"""An e-mail address (found in running text by the anonymity check)."""
+EMAIL_PATTERN = rf"^{EMAIL_ADDRESS}$"
+"""A field that holds one e-mail address and nothing else."""
 
 class Strict(BaseModel):
     """Shared settings: unknown fields are errors, so a typo is caught, not ignored."""
@@ -155,21 +149,6 @@ class Review(Strict):
     optional)."""
     anonymity_allow: list[AllowedDetail] = []
     """Details the anonymity check flags that have been reviewed and may be published (optional)."""
-
-    @field_validator("published")
-    @classmethod
-    def _check_published(cls, value: str) -> str:
-        if value == NOT_DATED:
-            return value
-        match = _PARTIAL_DATE.match(value)
-        if not match:
-            raise ValueError(f"use YYYY-MM-DD, YYYY-MM, YYYY or '{NOT_DATED}', not {value!r}")
-        year, month, day = (int(part) if part else None for part in match.groups())
-        try:
-            datetime.date(year, month or 1, day or 1)
-        except ValueError as error:
-            raise ValueError(f"{value} is not a real date ({error})") from None
-        return value
 
 
 class CaseSummary(Strict):
@@ -386,7 +365,7 @@ class Settings(Strict):
     """The site's name, shown in the header and the browser tab."""
     board_name: Text
     """The board or partnership that publishes the site."""
-    contact_email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    contact_email: Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
     """Where teams send feedback and questions."""
     site_url: Url | None = None
     """The address the site is published at (optional; used for the sitemap)."""

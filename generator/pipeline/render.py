@@ -5,7 +5,6 @@ Nothing here touches the disk; the writer does. Paths are relative to the MkDocs
 
 from __future__ import annotations
 
-import datetime
 import heapq
 import json
 import re
@@ -16,9 +15,10 @@ from dataclasses import dataclass
 import jinja2
 from pydantic import BaseModel
 
-from generator.feedback.fields import form_fields, reflection_questions
-from generator.model import (
-    NOT_DATED,
+from generator.model.content import Content, ReviewEntry
+from generator.model.dates import PublicationDate
+from generator.model.feedback_form import form_fields, reflection_questions
+from generator.model.schema import (
     CaseSummary,
     LearningPoint,
     Link,
@@ -29,7 +29,6 @@ from generator.model import (
     Settings,
     Theme,
 )
-from generator.validate import ReviewEntry, Site
 
 _environment: jinja2.Environment | None = None
 
@@ -50,21 +49,13 @@ def environment() -> jinja2.Environment:
             autoescape=True,
         )
         _environment.filters["display_date"] = display_date
-        _environment.globals.update(board_key=board_key, year_key=year_key)
+        _environment.globals.update(board_key=board_key)
     return _environment
 
 
-def display_date(published: str, not_dated: str = "Not dated") -> str:
-    """``2019-04-11`` as ``11 April 2019``, ``2017-05`` as ``May 2017``, ``2010`` as is."""
-    if published == NOT_DATED:
-        return not_dated
-    parts = [int(part) for part in published.split("-")]
-    if len(parts) == 3:
-        day = datetime.date(*parts)
-        return f"{day.day} {day:%B %Y}"
-    if len(parts) == 2:
-        return f"{datetime.date(parts[0], parts[1], 1):%B %Y}"
-    return published
+def display_date(published: PublicationDate, not_dated: str = "Not dated") -> str:
+    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``."""
+    return published.display(not_dated)
 
 
 Page = tuple[str, dict, list[str]]
@@ -74,16 +65,6 @@ Page = tuple[str, dict, list[str]]
 def board_key(board: str) -> str:
     """A board's name as a filter value in a link: lowercase words joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", board.lower()))
-
-
-def year_of(published: str) -> str:
-    """The year of a publication date, or ``not dated``."""
-    return published if published == NOT_DATED else published[:4]
-
-
-def year_key(published: str) -> str:
-    """The year of a publication date as a filter value, or ``not-dated``."""
-    return year_of(published).replace(" ", "-")
 
 
 @dataclass(frozen=True)
@@ -142,26 +123,26 @@ def tagged_points(reviews: Iterable[ReviewEntry]) -> list[TaggedPoint]:
     ]
 
 
-def render(site: Site, only: set[str] | None = None) -> dict[str, str]:
+def render(content: Content, only: set[str] | None = None) -> dict[str, str]:
     """Every page of the site as Markdown, keyed by its path under the docs_dir. With ``only``
     (review ids), just those reviews' own pages: what a preview shows first after an edit."""
-    pages = plan(site) if only is None else review_pages(site, [e for e in site.reviews if e.review.id in only])
+    pages = plan(content) if only is None else review_pages(content, [e for e in content.reviews if e.review.id in only])
     return {
-        path: render_page(site, template, context, sources, searchable=not is_copy_of_learning(path))
+        path: render_page(content, template, context, sources, searchable=not is_copy_of_learning(path))
         for path, (template, context, sources) in sorted(pages.items())
     }
 
 
-def review_pages(site: Site, entries: list[ReviewEntry]) -> dict[str, Page]:
+def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, Page]:
     """The pages of each review in ``entries``: briefing, discussion record, session plan and
     7-minute briefing."""
     points_of_review: dict[str, list[TaggedPoint]] = {entry.review.id: [] for entry in entries}
     for tagged in tagged_points(entries):
         points_of_review[tagged.entry.review.id].append(tagged)
-    related = related_briefings(site, entries)
+    related = related_briefings(content, entries)
     pages: dict[str, Page] = {}
     for entry in entries:
-        fields = form_fields(site.settings.feedback, reflection_questions(entry))
+        fields = form_fields(content.settings.feedback, reflection_questions(entry))
         pages[f"reviews/{entry.review.id}.md"] = (
             "briefing.md.j2",
             {"entry": entry, "related": related[entry.review.id], "feedback_fields": fields},
@@ -172,14 +153,14 @@ def review_pages(site: Site, entries: list[ReviewEntry]) -> dict[str, Page]:
             {"entry": entry, "fields": fields},
             [entry.source, "content/settings.yml"],
         )
-        pages.update(_session_pages(site, entry, points_of_review[entry.review.id]))
+        pages.update(_session_pages(content, entry, points_of_review[entry.review.id]))
     return pages
 
 
-def plan(site: Site) -> dict[str, Page]:
+def plan(content: Content) -> dict[str, Page]:
     """Every page of the site, not yet rendered: its template, context and sources."""
-    points = tagged_points(site.reviews)
-    points_on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in site.themes}
+    points = tagged_points(content.reviews)
+    points_on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in content.themes}
     for tagged in points:
         for key in point_themes(tagged.entry.review, tagged.section, tagged.point):
             points_on_theme[key].append(tagged)
@@ -191,13 +172,13 @@ def plan(site: Site) -> dict[str, Page]:
         "types/index.md": ("review_types_index.md.j2", {}, ["content/vocabularies/review_types.yml"]),
         "guide/authors.md": (
             "authors_guide.md.j2",
-            _guide_context(site),
+            _guide_context(content),
             ["generator/model.py", "content/vocabularies/"],
         ),
     }
-    pages.update(review_pages(site, site.reviews))
+    pages.update(review_pages(content, content.reviews))
     themes_with_points = []
-    for key, theme in site.themes.items():
+    for key, theme in content.themes.items():
         on_theme = points_on_theme[key]
         pages[f"themes/{key}.md"] = (
             "theme.md.j2",
@@ -206,23 +187,23 @@ def plan(site: Site) -> dict[str, Page]:
                 "theme": theme,
                 "points": on_theme,
                 "questions": list(dict.fromkeys(q for tagged in on_theme for q in tagged.point.questions)),
-                "related_themes": related_themes(site, key, on_theme),
+                "related_themes": related_themes(content, key, on_theme),
             },
             ["content/vocabularies/themes.yml", "content/reviews/"],
         )
         if on_theme:
             themes_with_points.append((key, theme))
-            pages[f"sessions/theme-{key}.md"] = _theme_session_page(site, theme, on_theme)
-    pages.update(_agency_pages(site, points))
-    if site.settings.feedback.publish_summary:
+            pages[f"sessions/theme-{key}.md"] = _theme_session_page(content, theme, on_theme)
+    pages.update(_agency_pages(content, points))
+    if content.settings.feedback.publish_summary:
         pages["feedback.md"] = (
             "feedback_summary.md.j2",
-            {"published": {entry.review.id for entry in site.reviews}},
+            {"published": {entry.review.id for entry in content.reviews}},
             ["content/feedback-summary.json", "content/settings.yml"],
         )
     pages["browse.md"] = (
         "browse.md.j2",
-        browse_context(site),
+        browse_context(content),
         ["content/reviews/", "content/vocabularies/"],
     )
     pages["sessions/index.md"] = (
@@ -230,8 +211,8 @@ def plan(site: Site) -> dict[str, Page]:
         {"themes": sorted(themes_with_points, key=lambda item: item[1].name)},
         ["content/settings.yml", "content/reviews/"],
     )
-    for key, review_type in site.review_types.items():
-        of_type = [entry for entry in site.reviews if entry.review.review_type == key]
+    for key, review_type in content.review_types.items():
+        of_type = [entry for entry in content.reviews if entry.review.review_type == key]
         pages[f"types/{key}.md"] = (
             "review_type.md.j2",
             {"key": key, "review_type": review_type, "reviews": of_type},
@@ -266,7 +247,7 @@ def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
     ]
 
 
-def _guide_context(site: Site) -> dict:
+def _guide_context(content: Content) -> dict:
     from generator.scaffold import example_review_text
 
     documented = [
@@ -284,21 +265,21 @@ def _guide_context(site: Site) -> dict:
         ],
         "settings_fields": field_docs(Settings),
         "example": example_review_text(),
-        "example_error": _example_error(site),
+        "example_error": _example_error(content),
     }
 
 
-def _example_error(site: Site) -> str:
+def _example_error(content: Content) -> str:
     """A real error message: the example file with a misspelt theme, as ``check`` reports it."""
     from generator.errors import ContentErrors
-    from generator.load import parse_review
+    from generator.pipeline.load import parse_review
+    from generator.pipeline.validate import validate_reviews
     from generator.scaffold import EXAMPLE_ID, example_review_text
-    from generator.validate import validate_reviews
 
     text = example_review_text().replace("themes:\n  - information-sharing", "themes:\n  - hidden-men", 1)
     document = parse_review(text, f"content/reviews/{EXAMPLE_ID}.md")
     try:
-        validate_reviews([document], site)
+        validate_reviews([document], content)
     except ContentErrors as failure:
         return str(failure.errors[0])
     raise AssertionError("the example error is no longer an error")
@@ -312,11 +293,11 @@ class PromptGroup:
     points: list[TaggedPoint]
 
 
-def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) -> dict[str, Page]:
+def _session_pages(content: Content, entry: ReviewEntry, points: list[TaggedPoint]) -> dict[str, Page]:
     """The session plan and the 7-minute briefing of one review."""
     review = entry.review
-    s = site.strings
-    published = display_date(review.published, s["not_dated"])
+    s = content.strings
+    published = review.published.display(s["not_dated"])
     groups = [
         PromptGroup(section.heading, [tagged for tagged in points if tagged.section is section])
         for section in review.sections
@@ -325,7 +306,7 @@ def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) ->
         f"[{review.title}](../reviews/{review.id}.md)",
         f"[{s['seven_minute']}](../seven-minute/{review.id}.md)",
     ]
-    if site.settings.make_pdfs:
+    if content.settings.make_pdfs:
         reading.append(
             f"[{s['pdf_briefing']}](../pdf/{review.id}.pdf) · [{s['pdf_seven_minute']}](../pdf/{review.id}-7-minute.pdf)"
         )
@@ -351,16 +332,16 @@ def _session_pages(site: Site, entry: ReviewEntry, points: list[TaggedPoint]) ->
     }
 
 
-def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> Page:
+def _theme_session_page(content: Content, theme: Theme, points: list[TaggedPoint]) -> Page:
     """A session plan drawing on every learning point on one theme."""
-    s = site.strings
+    s = content.strings
     by_review: dict[str, list[TaggedPoint]] = {}
     for tagged in points:
         by_review.setdefault(tagged.entry.review.id, []).append(tagged)
-    reviews = [entry for entry in site.reviews if entry.review.id in by_review]
+    reviews = [entry for entry in content.reviews if entry.review.id in by_review]
     groups = [
         PromptGroup(
-            f"{entry.review.title} ({entry.review.board}, {display_date(entry.review.published, s['not_dated'])})",
+            f"{entry.review.title} ({entry.review.board}, {entry.review.published.display(s['not_dated'])})",
             by_review[entry.review.id],
         )
         for entry in reviews
@@ -376,13 +357,13 @@ def _theme_session_page(site: Site, theme: Theme, points: list[TaggedPoint]) -> 
     return ("session_plan.md.j2", plan, ["content/vocabularies/themes.yml", "content/reviews/", "content/settings.yml"])
 
 
-def related_briefings(site: Site, entries: list[ReviewEntry], limit: int = 5) -> dict[str, list[ReviewEntry]]:
+def related_briefings(content: Content, entries: list[ReviewEntry], limit: int = 5) -> dict[str, list[ReviewEntry]]:
     """For each review id in ``entries``, the other briefings sharing the most themes with it
     (newest first among equals). Each review's themes are a bit mask, so comparing two reviews
     is one ``&``."""
-    bit = {key: 1 << number for number, key in enumerate(site.themes)}
-    masks = [sum(bit[key] for key in set(entry.review.themes)) for entry in site.reviews]
-    position = {entry.review.id: number for number, entry in enumerate(site.reviews)}
+    bit = {key: 1 << number for number, key in enumerate(content.themes)}
+    masks = [sum(bit[key] for key in set(entry.review.themes)) for entry in content.reviews]
+    position = {entry.review.id: number for number, entry in enumerate(content.reviews)}
     related: dict[str, list[ReviewEntry]] = {}
     for entry in entries:
         number = position[entry.review.id]
@@ -390,11 +371,11 @@ def related_briefings(site: Site, entries: list[ReviewEntry], limit: int = 5) ->
         shared = [(mask & other).bit_count() for other in masks]
         shared[number] = 0
         ranked = heapq.nlargest(limit, range(len(shared)), key=shared.__getitem__)  # stable: newest first
-        related[entry.review.id] = [site.reviews[other] for other in ranked if shared[other]]
+        related[entry.review.id] = [content.reviews[other] for other in ranked if shared[other]]
     return related
 
 
-def related_themes(site: Site, key: str, points: list[TaggedPoint], limit: int = 5) -> list[tuple[str, Theme]]:
+def related_themes(content: Content, key: str, points: list[TaggedPoint], limit: int = 5) -> list[tuple[str, Theme]]:
     """The themes most often tagged on the same learning points as theme ``key``."""
     counts = Counter(
         other
@@ -402,24 +383,24 @@ def related_themes(site: Site, key: str, points: list[TaggedPoint], limit: int =
         for other in point_themes(tagged.entry.review, tagged.section, tagged.point)
         if other != key
     )
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], site.themes[item[0]].name))
-    return [(other, site.themes[other]) for other, _ in ranked[:limit]]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], content.themes[item[0]].name))
+    return [(other, content.themes[other]) for other, _ in ranked[:limit]]
 
 
-def _agency_pages(site: Site, points: list[TaggedPoint]) -> dict[str, Page]:
+def _agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Page]:
     """A digest per agency of the points and recommendations addressed to it, and an index."""
     pages: dict[str, Page] = {}
     summary = []
-    points_to: dict[str, list[TaggedPoint]] = {key: [] for key in site.agencies}
+    points_to: dict[str, list[TaggedPoint]] = {key: [] for key in content.agencies}
     for tagged in points:
         for key in dict.fromkeys(tagged.point.agencies):
             points_to[key].append(tagged)
-    recommendations_to: dict[str, list[tuple[ReviewEntry, Recommendation]]] = {key: [] for key in site.agencies}
-    for entry in site.reviews:
+    recommendations_to: dict[str, list[tuple[ReviewEntry, Recommendation]]] = {key: [] for key in content.agencies}
+    for entry in content.reviews:
         for item in entry.review.recommendations:
             for key in dict.fromkeys(item.addressed_to):
                 recommendations_to[key].append((entry, item))
-    for key, agency in site.agencies.items():
+    for key, agency in content.agencies.items():
         to_agency = points_to[key]
         recommendations = recommendations_to[key]
         pages[f"agencies/{key}.md"] = (
@@ -436,14 +417,14 @@ def _agency_pages(site: Site, points: list[TaggedPoint]) -> dict[str, Page]:
     return pages
 
 
-def browse_context(site: Site) -> dict:
+def browse_context(content: Content) -> dict:
     """The browse page: every briefing with its filter values, and each filter's options."""
-    s = site.strings
+    s = content.strings
     items = []
     labels: dict[str, dict[str, str]] = {
         facet: {} for facet in ("theme", "type", "board", "nation", "year", "age", "agency")
     }
-    for entry in site.reviews:
+    for entry in content.reviews:
         review = entry.review
         agencies = sorted(
             {a for section in review.sections for p in section.learning_points for a in p.agencies}
@@ -451,13 +432,13 @@ def browse_context(site: Site) -> dict:
             | set(review.agencies)
         )
         values = {
-            "theme": {key: site.themes[key].name for key in review.themes},
-            "type": {review.review_type: site.review_types[review.review_type].name},
+            "theme": {key: content.themes[key].name for key in review.themes},
+            "type": {review.review_type: content.review_types[review.review_type].name},
             "board": {board_key(review.board): review.board},
             "nation": {board_key(review.nation): review.nation},
-            "year": {year_key(review.published): display_date(year_of(review.published), s["not_dated"])},
-            "age": {review.age_group: site.age_groups[review.age_group].name},
-            "agency": {key: site.agencies[key].name for key in agencies},
+            "year": {review.published.year_key: review.published.year.display(s["not_dated"])},
+            "age": {review.age_group: content.age_groups[review.age_group].name},
+            "agency": {key: content.agencies[key].name for key in agencies},
         }
         for facet, options in values.items():
             labels[facet].update(options)
@@ -467,7 +448,7 @@ def browse_context(site: Site) -> dict:
         counts = Counter(value for item in items for value in item.facets[facet])
         order = sorted(options, reverse=True) if facet == "year" else sorted(options, key=lambda k: options[k].lower())
         if facet == "age":
-            order = sorted(options, key=lambda k: site.age_groups[k].order)
+            order = sorted(options, key=lambda k: content.age_groups[k].order)
         facets.append(Facet(facet, s[f"facet_{facet}"], [FacetOption(key, options[key], counts[key]) for key in order]))
     return {"items": items, "facets": facets}
 
@@ -478,14 +459,14 @@ def is_copy_of_learning(path: str) -> bool:
     return path.startswith(("sessions/", "seven-minute/", "records/")) and not path.endswith("index.md")
 
 
-def render_page(site: Site, template: str, context: dict, sources: list[str], searchable: bool = True) -> str:
+def render_page(content: Content, template: str, context: dict, sources: list[str], searchable: bool = True) -> str:
     """One page: the generated-file note, then the template's output."""
-    s = site.strings
+    s = content.strings
     note = s["generated_note"].format(sources=", ".join(sources))
     body = (
         environment()
         .get_template(template)
-        .render(site=site, s=s, point_anchor=point_anchor, point_themes=point_themes, **context)
+        .render(content=content, s=s, point_anchor=point_anchor, point_themes=point_themes, **context)
     )
     # Values were HTML-escaped; an apostrophe needs no escaping in Markdown text or in the
     # double-quoted attributes the templates use, so it is put back for readable pages.

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.errors import ContentError
-from generator.load import Document, Loc, _dotted
+from generator.pipeline.load import Document, Loc, _dotted
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}) \d{{4}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"

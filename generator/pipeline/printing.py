@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import markdown
 
-from generator.render import display_date, environment
-from generator.validate import ReviewEntry, Site
+from generator.model.content import Content, ReviewEntry
+from generator.pipeline.render import environment
 
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 """The Markdown extensions of ``mkdocs.yml`` that the pages use."""
@@ -47,17 +47,17 @@ def pdf_paths(review_id: str) -> dict[str, str]:
     }
 
 
-def print_documents(site: Site, pages: dict[str, str]) -> dict[str, PrintDocument]:
+def print_documents(content: Content, pages: dict[str, str]) -> dict[str, PrintDocument]:
     """The print HTML of every briefing and 7-minute briefing, keyed by its PDF's path."""
     documents = {}
-    for entry in site.reviews:
+    for entry in content.reviews:
         for page_path, pdf_path in pdf_paths(entry.review.id).items():
-            body = _page_html(pages[page_path], page_path, site.settings.site_url)
+            body = _page_html(pages[page_path], page_path, content.settings.site_url)
             if page_path.startswith("seven-minute/"):
-                versions = tuple(_document(site, entry, body, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES)
+                versions = tuple(_document(content, entry, body, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES)
                 documents[pdf_path] = PrintDocument(versions, entry.source, SEVEN_MINUTE_PAGES)
             else:
-                documents[pdf_path] = PrintDocument((_document(site, entry, body, "briefing", 10.0),), entry.source)
+                documents[pdf_path] = PrintDocument((_document(content, entry, body, "briefing", 10.0),), entry.source)
     return documents
 
 
@@ -85,19 +85,19 @@ def _link(match: re.Match, page_path: str, site_url: str | None) -> str:
     return f'<a href="{address}"{rest}>{text}</a>'
 
 
-def _document(site: Site, entry: ReviewEntry, body: str, kind: str, font_size: float) -> str:
+def _document(content: Content, entry: ReviewEntry, body: str, kind: str, font_size: float) -> str:
     review = entry.review
     return (
         environment()
         .get_template("print.html.j2")
         .render(
-            site=site,
-            s=site.strings,
+            content=content,
+            s=content.strings,
             review=review,
             body=body,
             kind=kind,
             font_size=font_size,
-            published=display_date(review.published, site.strings["not_dated"]),
-            created=None if review.published == "not dated" else review.published,
+            published=review.published.display(content.strings["not_dated"]),
+            created=review.published.iso,
         )
     )

@@ -12,66 +12,23 @@ import os
 import re
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from generator.anonymity import scan
 from generator.errors import ContentError, ContentErrors
-from generator.load import Document, Loc, RawContent, _dotted
-from generator.model import (
-    KEY_PATTERN,
-    NOT_DATED,
-    AgeGroup,
-    Agency,
-    FeedbackSummary,
-    Review,
-    ReviewType,
-    Settings,
-    Theme,
-)
+from generator.model.content import Content, ReviewEntry
+from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
+from generator.model.strings import default_strings
+from generator.pipeline.anonymity import scan
+from generator.pipeline.load import Document, Loc, RawContent, _dotted
 
 Model = TypeVar("Model", bound=BaseModel)
 
-DEFAULT_STRINGS = Path(__file__).with_name("strings.yml")
-"""The interface strings shipped with the package; ``content/strings.yml`` may reword any."""
 
 
-@dataclass(frozen=True)
-class ReviewEntry:
-    """A validated review with its case summary and the file it came from."""
-
-    review: Review
-    case_summary: str
-    source: str
-    preview: bool = False
-    """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
-    report_withdrawn: bool = False
-    """The full report's ``available_until`` date has passed."""
-
-
-@dataclass(frozen=True)
-class Site:
-    """All content, validated and cross-checked: what the render stage works from."""
-
-    settings: Settings
-    strings: dict[str, str]
-    review_types: dict[str, ReviewType]
-    themes: dict[str, Theme]
-    agencies: dict[str, Agency]
-    age_groups: dict[str, AgeGroup]
-    reviews: list[ReviewEntry]
-    """Published reviews, newest first."""
-    feedback_summary: FeedbackSummary | None = None
-    """The feedback summary to publish, when the settings ask for it and there is one."""
-    warnings: tuple[ContentError, ...] = ()
-    """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
-
-
-def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False) -> Site:
+def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False) -> Content:
     """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem.
 
     Only reviews that are published or archived, and past any embargo on ``today``, are in the
@@ -104,7 +61,7 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
         for entry in entries
         if drafts or is_public(entry.review, today)
     ]
-    return Site(
+    return Content(
         settings=settings,
         strings=strings,
         review_types=review_types,
@@ -117,9 +74,9 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
     )
 
 
-def validate_reviews(documents: list[Document], site: Site) -> list[ReviewEntry]:
+def validate_reviews(documents: list[Document], content: Content) -> list[ReviewEntry]:
     """Check review documents against an already validated site's vocabularies."""
-    vocabularies = _by_file(site.review_types, site.themes, site.agencies, site.age_groups)
+    vocabularies = _by_file(content.review_types, content.themes, content.agencies, content.age_groups)
     errors: list[ContentError] = []
     entries = _reviews(documents, vocabularies, errors)
     if errors:
@@ -186,8 +143,8 @@ def report_withdrawn(review: Review, today: datetime.date) -> bool:
 def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:
     """Newest publication first, undated last, ties in order of id."""
     by_id = sorted(entries, key=lambda entry: entry.review.id)
-    dated = [entry for entry in by_id if entry.review.published != NOT_DATED]
-    undated = [entry for entry in by_id if entry.review.published == NOT_DATED]
+    dated = [entry for entry in by_id if entry.review.published.dated]
+    undated = [entry for entry in by_id if not entry.review.published.dated]
     return sorted(dated, key=lambda entry: entry.review.published, reverse=True) + undated
 
 
@@ -351,12 +308,12 @@ def _is_key(text: str) -> bool:
 
 def _strings(document: Document | None, errors: list[ContentError]) -> dict[str, str]:
     """The interface strings: the package's defaults, reworded by ``content/strings.yml``."""
-    defaults = yaml.safe_load(DEFAULT_STRINGS.read_text(encoding="utf-8"))
+    defaults = default_strings()
     if document is None:
-        return defaults
+        return dict(defaults)
     if not isinstance(document.data, dict):
         errors.append(ContentError(document.path, 1, "", "expected 'name: text' lines"))
-        return defaults
+        return dict(defaults)
     strings = dict(defaults)
     for key, value in document.data.items():
         line = document.lines.line_of((key,), key=True)

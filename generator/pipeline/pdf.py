@@ -11,7 +11,7 @@ import hashlib
 import logging
 
 from generator.errors import LearningLessonsError
-from generator.printing import PrintDocument
+from generator.pipeline.printing import PrintDocument
 
 _made: dict[str, bytes] = {}
 """PDFs made by the last run, by the hash of their print document."""

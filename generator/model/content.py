@@ -1,0 +1,46 @@
+"""What the stages pass on: the content after validation, ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.errors import ContentError
+from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A validated review with its case summary and the file it came from."""
+
+    review: Review
+    case_summary: str
+    source: str
+    preview: bool = False
+    """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
+    report_withdrawn: bool = False
+    """The full report's ``available_until`` date has passed."""
+
+
+@dataclass(frozen=True)
+class Content:
+    """All content, validated and cross-checked: what the render stage works from. (The *site*
+    is what MkDocs builds from the rendered pages.)"""
+
+    settings: Settings
+    strings: dict[str, str]
+    review_types: dict[str, ReviewType]
+    themes: dict[str, Theme]
+    agencies: dict[str, Agency]
+    age_groups: dict[str, AgeGroup]
+    reviews: list[ReviewEntry]
+    """Published reviews, newest first."""
+    feedback_summary: FeedbackSummary | None = None
+    """The feedback summary to publish, when the settings ask for it and there is one."""
+    warnings: tuple[ContentError, ...] = ()
+    """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
+
+    def content_epoch(self) -> int:
+        """The time stamp MkDocs puts in the sitemap: the newest publication date in the
+        content, so that the same content always gives the same files."""
+        dated = [entry.review.published for entry in self.reviews if entry.review.published.dated]
+        return max(dated).epoch() if dated else 0

@@ -1,0 +1,1 @@
+"""``briefings serve``: the local preview."""
