@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from generator.pipeline.render import environment
+from generator.templating import environment
 
 EXAMPLE_ID = "example-2024-child-a"
 """The id used for the example file in the authors' guide and ``content/example-review.md``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 
+import generator
 from generator.build import Project, check
 from generator.cli import main
 from generator.scaffold import example_review_text
@@ -238,20 +240,24 @@ def test_a_build_killed_part_way_leaves_the_previous_site(tmp_path: Path) -> Non
     )
 
 
-def test_template_error_leaves_the_previous_site(project: Project, monkeypatch) -> None:
+def test_template_error_leaves_the_previous_site(project: Project, tmp_path: Path) -> None:
+    """A bug in a template (here: a copy of the package with a broken briefing template) fails
+    the build and leaves the previous site and pages as they were."""
     write_review(project, "a.md", MINIMAL_REVIEW)
     assert run("build", "--project", str(project.root)).exit_code == 0
     site_before, pages_before = snapshot(project.site_dir), snapshot(project.docs_dir)
-    import jinja2
-
-    from generator.pipeline import render
-
-    broken = jinja2.Environment(
-        loader=jinja2.DictLoader({"briefing.md.j2": "{{ missing.value }}"}), undefined=jinja2.StrictUndefined
+    package = tmp_path / "broken" / "generator"
+    shutil.copytree(Path(generator.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    template = package / "templates" / "briefing.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "{{ missing.value }}\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--project", str(project.root)],
+        env={**os.environ, "PYTHONPATH": str(package.parent)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
-    monkeypatch.setattr(render, "_environment", broken)
-    result = run("build", "--project", str(project.root))
-    assert result.exit_code != 0
-    assert isinstance(result.exception, jinja2.TemplateError)
+    assert result.returncode != 0
+    assert "UndefinedError: 'missing' is undefined" in result.stderr
     assert snapshot(project.site_dir) == site_before
     assert snapshot(project.docs_dir) == pages_before

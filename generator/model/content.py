@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import ContentError
-from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
+from generator.model.schema import (
+    AgeGroup,
+    Agency,
+    FeedbackSummary,
+    LearningPoint,
+    Review,
+    ReviewType,
+    Section,
+    Settings,
+    Theme,
+)
 
 
 @dataclass(frozen=True)
@@ -44,3 +54,8 @@ class Content:
         content, so that the same content always gives the same files."""
         dated = [entry.review.published for entry in self.reviews if entry.review.published.dated]
         return max(dated).epoch() if dated else 0
+
+
+def point_themes(review: Review, section: Section, point: LearningPoint) -> list[str]:
+    """A point's themes: its own, else its section's, else its review's."""
+    return point.themes or section.themes or review.themes

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import markdown
 
+from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
-from generator.pipeline.render import environment
+from generator.templating import environment
 
 MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 """The Markdown extensions of ``mkdocs.yml`` that the pages use."""
@@ -39,19 +40,11 @@ class PrintDocument:
     """The most pages the PDF may have, if limited."""
 
 
-def pdf_paths(review_id: str) -> dict[str, str]:
-    """The pages of a review that are printed to PDF, and the PDF each becomes."""
-    return {
-        f"reviews/{review_id}.md": f"pdf/{review_id}.pdf",
-        f"seven-minute/{review_id}.md": f"pdf/{review_id}-7-minute.pdf",
-    }
-
-
 def print_documents(content: Content, pages: dict[str, str]) -> dict[str, PrintDocument]:
     """The print HTML of every briefing and 7-minute briefing, keyed by its PDF's path."""
     documents = {}
     for entry in content.reviews:
-        for page_path, pdf_path in pdf_paths(entry.review.id).items():
+        for page_path, pdf_path in addresses.printed(entry.review.id).items():
             body = _page_html(pages[page_path], page_path, content.settings.site_url)
             if page_path.startswith("seven-minute/"):
                 versions = tuple(_document(content, entry, body, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES)

@@ -7,7 +7,6 @@ at once as ``path:line: field: message``.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 import re
 import typing
@@ -23,6 +22,7 @@ from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummar
 from generator.model.strings import default_strings
 from generator.pipeline.anonymity import scan
 from generator.pipeline.load import Document, Loc, RawContent, _dotted
+from generator.suggest import did_you_mean
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -213,10 +213,8 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
         message = "missing required field"
     elif kind == "extra_forbidden":
         known = _field_names(model, detail["loc"][:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        message = "unknown field" + (
-            f"; did you mean '{guess[0]}'?" if guess else f"; expected one of: {', '.join(known)}"
-        )
+        hint = did_you_mean(str(loc[-1]), known)
+        message = "unknown field" + (hint or f"; expected one of: {', '.join(known)}")
         return ContentError(document.path, document.lines.line_of(loc, key=True), field, message)
     elif kind == "too_short":
         message = "needs at least one item"
@@ -318,8 +316,7 @@ def _strings(document: Document | None, errors: list[ContentError]) -> dict[str,
     for key, value in document.data.items():
         line = document.lines.line_of((key,), key=True)
         if key not in defaults:
-            guess = difflib.get_close_matches(str(key), list(defaults), n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = did_you_mean(str(key), defaults)
             errors.append(ContentError(document.path, line, str(key), f"unknown interface string{hint}"))
         elif not isinstance(value, str) or not value.strip():
             errors.append(ContentError(document.path, line, str(key), "must be a piece of text"))
@@ -387,24 +384,15 @@ def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]
         for loc, key in _values_at(document.data, pattern):
             if not isinstance(key, str) or key in vocabulary:
                 continue  # a wrong type is reported by the model
-            kind = VOCABULARY_ENTRY[vocabulary_file]
-            errors.append(
-                ContentError(
-                    document.path,
-                    document.lines.line_of(loc),
-                    _dotted(loc),
-                    f"unknown {kind} {key!r}{_suggestion(key, vocabulary)} (see content/vocabularies/{vocabulary_file})",
-                )
-            )
+            message = unknown_entry_message(vocabulary_file, key, vocabulary)
+            errors.append(ContentError(document.path, document.lines.line_of(loc), _dotted(loc), message))
 
 
-def _suggestion(key: str, vocabulary: dict[str, Any]) -> str:
-    """``; did you mean 'x'?`` for the nearest key or name, or nothing if none is near."""
-    by_name = {entry.name.lower(): name for name, entry in vocabulary.items()}
+def unknown_entry_message(vocabulary_file: str, key: str, vocabulary: dict[str, Any]) -> str:
+    """What to say of a key that is not in its vocabulary, with the nearest key, name or synonym."""
+    aliases = {entry.name.lower(): name for name, entry in vocabulary.items()}
     for name, entry in vocabulary.items():
-        by_name.update({synonym.lower(): name for synonym in getattr(entry, "synonyms", [])})
-    guess = difflib.get_close_matches(key, list(vocabulary), n=1, cutoff=0.6)
-    if not guess:
-        named = difflib.get_close_matches(key.replace("-", " ").lower(), list(by_name), n=1, cutoff=0.6)
-        guess = [by_name[named[0]]] if named else []
-    return f"; did you mean '{guess[0]}'?" if guess else ""
+        aliases.update({synonym.lower(): name for synonym in getattr(entry, "synonyms", [])})
+    kind = VOCABULARY_ENTRY[vocabulary_file]
+    hint = did_you_mean(key, vocabulary, aliases)
+    return f"unknown {kind} {key!r}{hint} (see content/vocabularies/{vocabulary_file})"

@@ -1,0 +1,89 @@
+"""The browse page: every briefing with its value for each filter, and each filter's options."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from generator.model.content import Content, ReviewEntry
+from generator.templating import board_key
+
+FACETS = ("theme", "type", "board", "nation", "year", "age", "agency")
+"""The filters, in the order the page shows them; each is labelled by the string ``facet_<name>``."""
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a browse filter, with the number of briefings that have it."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A browse filter: a group of options, such as every theme."""
+
+    key: str
+    label: str
+    options: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class BrowseItem:
+    """A briefing on the browse page, with its value for each filter."""
+
+    entry: ReviewEntry
+    facets: dict[str, list[str]]
+
+
+def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, str]]:
+    """A briefing's values for each filter: ``{facet: {key: label}}``."""
+    review = entry.review
+    agencies = sorted(
+        {a for section in review.sections for p in section.learning_points for a in p.agencies}
+        | {a for item in review.recommendations for a in item.addressed_to}
+        | set(review.agencies)
+    )
+    return {
+        "theme": {key: content.themes[key].name for key in review.themes},
+        "type": {review.review_type: content.review_types[review.review_type].name},
+        "board": {board_key(review.board): review.board},
+        "nation": {board_key(review.nation): review.nation},
+        "year": {review.published.year_key: review.published.year.display(content.strings["not_dated"])},
+        "age": {review.age_group: content.age_groups[review.age_group].name},
+        "agency": {key: content.agencies[key].name for key in agencies},
+    }
+
+
+def browse_context(content: Content) -> dict[str, Any]:
+    """What the browse template is given: the items and the filters."""
+    items = []
+    labels: dict[str, dict[str, str]] = {facet: {} for facet in FACETS}
+    for entry in content.reviews:
+        values = facet_values(content, entry)
+        for facet, options in values.items():
+            labels[facet].update(options)
+        items.append(BrowseItem(entry, {facet: sorted(options) for facet, options in values.items()}))
+    facets = []
+    for facet, options in labels.items():
+        counts = Counter(value for item in items for value in item.facets[facet])
+        facets.append(
+            Facet(
+                facet,
+                content.strings[f"facet_{facet}"],
+                [FacetOption(key, options[key], counts[key]) for key in _option_order(content, facet, options)],
+            )
+        )
+    return {"items": items, "facets": facets}
+
+
+def _option_order(content: Content, facet: str, options: dict[str, str]) -> list[str]:
+    """Years newest first, age groups youngest first, everything else by label."""
+    if facet == "year":
+        return sorted(options, reverse=True)
+    if facet == "age":
+        return sorted(options, key=lambda key: content.age_groups[key].order)
+    return sorted(options, key=lambda key: options[key].lower())

@@ -1,0 +1,135 @@
+"""The page plan: every page of the site, decided in one place before anything is rendered.
+
+Each page's address comes from ``generator.model.addresses``; here each gets its template, the
+context the template is given, and the content files it is made from."""
+
+from __future__ import annotations
+
+from generator.model import addresses
+from generator.model.content import Content, ReviewEntry
+from generator.model.feedback_form import form_fields, reflection_questions
+from generator.model.schema import Recommendation
+from generator.pipeline.render.browse import browse_context
+from generator.pipeline.render.guide import guide_context
+from generator.pipeline.render.page import PlannedPage
+from generator.pipeline.render.points import TaggedPoint, related_briefings, related_themes, tagged_points
+from generator.pipeline.render.sessions import review_session_pages, theme_session_page
+
+SETTINGS = "content/settings.yml"
+REVIEWS = "content/reviews/"
+VOCABULARIES = "content/vocabularies/"
+THEMES = "content/vocabularies/themes.yml"
+AGENCIES = "content/vocabularies/agencies.yml"
+REVIEW_TYPES = "content/vocabularies/review_types.yml"
+FEEDBACK_SUMMARY = "content/feedback-summary.json"
+MODEL = "generator/model/schema.py"
+
+
+def plan(content: Content) -> dict[str, PlannedPage]:
+    """Every page of the site, not yet rendered."""
+    points = tagged_points(content.reviews)
+    pages: dict[str, PlannedPage] = {
+        addresses.HOME: PlannedPage("home.md.j2", {}, (SETTINGS, REVIEWS)),
+        addresses.BRIEFINGS: PlannedPage("briefings_index.md.j2", {}, (REVIEWS,)),
+        addresses.ACCESSIBILITY: PlannedPage("accessibility.md.j2", {}, (SETTINGS,)),
+        addresses.THEMES: PlannedPage("themes_index.md.j2", {}, (THEMES,)),
+        addresses.REVIEW_TYPES: PlannedPage("review_types_index.md.j2", {}, (REVIEW_TYPES,)),
+        addresses.AUTHORS_GUIDE: PlannedPage("authors_guide.md.j2", guide_context(content), (MODEL, VOCABULARIES)),
+        addresses.BROWSE: PlannedPage("browse.md.j2", browse_context(content), (REVIEWS, VOCABULARIES)),
+    }
+    pages.update(review_pages(content, content.reviews))
+    pages.update(theme_pages(content, points))
+    pages.update(agency_pages(content, points))
+    pages.update(review_type_pages(content))
+    if content.settings.feedback.publish_summary:
+        published = {entry.review.id for entry in content.reviews}
+        pages[addresses.FEEDBACK_SUMMARY] = PlannedPage(
+            "feedback_summary.md.j2", {"published": published}, (FEEDBACK_SUMMARY, SETTINGS)
+        )
+    return pages
+
+
+def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, PlannedPage]:
+    """The pages of each review in ``entries``: briefing, discussion record, session plan and
+    7-minute briefing."""
+    points_of_review: dict[str, list[TaggedPoint]] = {entry.review.id: [] for entry in entries}
+    for tagged in tagged_points(entries):
+        points_of_review[tagged.entry.review.id].append(tagged)
+    related = related_briefings(content, entries)
+    pages: dict[str, PlannedPage] = {}
+    for entry in entries:
+        review_id = entry.review.id
+        fields = form_fields(content.settings.feedback, reflection_questions(entry))
+        sources = (entry.source, SETTINGS)
+        pages[addresses.briefing(review_id)] = PlannedPage(
+            "briefing.md.j2", {"entry": entry, "related": related[review_id], "feedback_fields": fields}, sources
+        )
+        pages[addresses.record(review_id)] = PlannedPage("record.md.j2", {"entry": entry, "fields": fields}, sources)
+        pages.update(review_session_pages(content, entry, points_of_review[review_id]))
+    return pages
+
+
+def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
+    """A page per theme with every point on it, a session plan per theme that has points, and
+    the list of those sessions."""
+    on_theme: dict[str, list[TaggedPoint]] = {key: [] for key in content.themes}
+    for tagged in points:
+        for key in tagged.themes:
+            on_theme[key].append(tagged)
+    pages: dict[str, PlannedPage] = {}
+    with_points = []
+    for key, theme in content.themes.items():
+        found = on_theme[key]
+        pages[addresses.theme(key)] = PlannedPage(
+            "theme.md.j2",
+            {
+                "key": key,
+                "theme": theme,
+                "points": found,
+                "questions": list(dict.fromkeys(q for tagged in found for q in tagged.point.questions)),
+                "related_themes": related_themes(content, key, found),
+            },
+            (THEMES, REVIEWS),
+        )
+        if found:
+            with_points.append((key, theme))
+            pages[addresses.theme_session_plan(key)] = theme_session_page(content, key, theme, found)
+    pages[addresses.SESSIONS] = PlannedPage(
+        "sessions_index.md.j2", {"themes": sorted(with_points, key=lambda item: item[1].name)}, (SETTINGS, REVIEWS)
+    )
+    return pages
+
+
+def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
+    """A digest per agency of the points and recommendations addressed to it, and an index."""
+    points_to: dict[str, list[TaggedPoint]] = {key: [] for key in content.agencies}
+    for tagged in points:
+        for key in dict.fromkeys(tagged.point.agencies):
+            points_to[key].append(tagged)
+    recommendations_to: dict[str, list[tuple[ReviewEntry, Recommendation]]] = {key: [] for key in content.agencies}
+    for entry in content.reviews:
+        for item in entry.review.recommendations:
+            for key in dict.fromkeys(item.addressed_to):
+                recommendations_to[key].append((entry, item))
+    pages: dict[str, PlannedPage] = {}
+    summary = []
+    for key, agency in content.agencies.items():
+        context = {"agency": agency, "points": points_to[key], "recommendations": recommendations_to[key]}
+        pages[addresses.agency(key)] = PlannedPage("agency.md.j2", context, (AGENCIES, REVIEWS))
+        summary.append((key, agency, len(points_to[key]), len(recommendations_to[key])))
+    pages[addresses.AGENCIES] = PlannedPage(
+        "agencies_index.md.j2", {"agencies": sorted(summary, key=lambda item: item[1].name)}, (AGENCIES, REVIEWS)
+    )
+    return pages
+
+
+def review_type_pages(content: Content) -> dict[str, PlannedPage]:
+    """A page per type of review, listing its briefings."""
+    return {
+        addresses.review_type(key): PlannedPage(
+            "review_type.md.j2",
+            {"key": key, "review_type": review_type, "reviews": [e for e in content.reviews if e.review.review_type == key]},
+            (REVIEW_TYPES, REVIEWS),
+        )
+        for key, review_type in content.review_types.items()
+    }

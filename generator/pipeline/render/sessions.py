@@ -1,0 +1,89 @@
+"""Session plans (one per briefing and one per theme) and 7-minute briefings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import addresses
+from generator.model.content import Content, ReviewEntry
+from generator.model.schema import Theme
+from generator.pipeline.render.page import PlannedPage
+from generator.pipeline.render.points import TaggedPoint
+
+SETTINGS = "content/settings.yml"
+REVIEWS = "content/reviews/"
+THEMES = "content/vocabularies/themes.yml"
+
+
+@dataclass(frozen=True)
+class PromptGroup:
+    """Discussion prompts under one heading of a session plan."""
+
+    heading: str
+    points: list[TaggedPoint]
+
+
+def review_session_pages(content: Content, entry: ReviewEntry, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
+    """The session plan and the 7-minute briefing of one review."""
+    review = entry.review
+    s = content.strings
+    here = addresses.session_plan(review.id)
+    groups = [
+        PromptGroup(section.heading, [tagged for tagged in points if tagged.section is section])
+        for section in review.sections
+    ]
+    reading = [
+        f"[{review.title}]({addresses.link(here, addresses.briefing(review.id))})",
+        f"[{s['seven_minute']}]({addresses.link(here, addresses.seven_minute(review.id))})",
+    ]
+    if content.settings.make_pdfs:
+        reading.append(
+            f"[{s['pdf_briefing']}]({addresses.link(here, addresses.briefing_pdf(review.id))}) · "
+            f"[{s['pdf_seven_minute']}]({addresses.link(here, addresses.seven_minute_pdf(review.id))})"
+        )
+    if review.report.url and not entry.report_withdrawn:
+        reading.append(f"[{s['full_report']}: {review.report.title}]({review.report.url})")
+    plan = {
+        "title": s["session_plan_title"].format(title=review.title),
+        "about": s["session_about_briefing"].format(
+            title=review.title,
+            link=addresses.link(here, addresses.briefing(review.id)),
+            board=review.board,
+            published=review.published.display(s["not_dated"]),
+        ),
+        "reading": reading,
+        "groups": groups,
+        "reviews": [entry],
+        "subject": review.title,
+    }
+    sources = (entry.source, SETTINGS)
+    return {
+        here: PlannedPage("session_plan.md.j2", plan, sources),
+        addresses.seven_minute(review.id): PlannedPage("seven_minute.md.j2", {"entry": entry, "points": points}, sources),
+    }
+
+
+def theme_session_page(content: Content, key: str, theme: Theme, points: list[TaggedPoint]) -> PlannedPage:
+    """A session plan drawing on every learning point on one theme."""
+    s = content.strings
+    here = addresses.theme_session_plan(key)
+    by_review: dict[str, list[TaggedPoint]] = {}
+    for tagged in points:
+        by_review.setdefault(tagged.entry.review.id, []).append(tagged)
+    reviews = [entry for entry in content.reviews if entry.review.id in by_review]
+    groups = [
+        PromptGroup(
+            f"{entry.review.title} ({entry.review.board}, {entry.review.published.display(s['not_dated'])})",
+            by_review[entry.review.id],
+        )
+        for entry in reviews
+    ]
+    plan = {
+        "title": s["theme_session_title"].format(name=theme.name),
+        "about": s["session_about_theme"].format(name=theme.name, count=len(points), reviews=len(reviews)),
+        "reading": [f"[{e.review.title}]({addresses.link(here, addresses.briefing(e.review.id))})" for e in reviews],
+        "groups": groups,
+        "reviews": reviews,
+        "subject": theme.name,
+    }
+    return PlannedPage("session_plan.md.j2", plan, (THEMES, REVIEWS, SETTINGS))

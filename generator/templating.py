@@ -1,0 +1,40 @@
+"""The one Jinja environment: the package's templates, undefined names are errors, every value
+HTML-escaped. Render, printing, the scaffold and the feedback service all use it."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import jinja2
+
+from generator.model.dates import PublicationDate
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The environment, made once per process."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # package templates do not change while a build or preview runs
+        # Every value is HTML-escaped, so markup in content is shown as text, never run; the
+        # Markdown syntax authors use (emphasis, links, lists) is unaffected.
+        autoescape=True,
+    )
+    env.filters["display_date"] = display_date
+    env.globals.update(board_key=board_key)
+    return env
+
+
+def display_date(published: PublicationDate, not_dated: str = "Not dated") -> str:
+    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``."""
+    return published.display(not_dated)
+
+
+def board_key(board: str) -> str:
+    """A board's name as a filter value in a link: lowercase words joined by hyphens."""
+    return "-".join(re.findall(r"[a-z0-9]+", board.lower()))
