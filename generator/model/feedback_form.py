@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.model.content import Content, ReviewEntry
-from generator.model.schema import FeedbackSettings
+from generator.model.schema import EMAIL_PATTERN, FeedbackSettings
 
 BRIEFING = "briefing"
 """The hidden field naming the briefing (its review id)."""
@@ -22,7 +22,7 @@ SUBMISSION_ID = "submission-id"
 """An optional unique id the page's script gives each submission, so a resend is stored once."""
 SYSTEM_FIELDS = (BRIEFING, HONEYPOT, SUBMISSION_ID)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(EMAIL_PATTERN)
 _SUBMISSION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 

@@ -15,11 +15,10 @@ A finding reviewed and found harmless is allowed in the review's front matter::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from generator.errors import ContentError
-from generator.pipeline.load import Document, Loc, _dotted
+from generator.model.schema import EMAIL_ADDRESS
+from generator.pipeline.load import Document, Loc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}) \d{{4}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
@@ -44,7 +43,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("an NHS number", re.compile(r"\b\d{3}[ -]\d{3}[ -]\d{4}\b")),
     ("a phone number", re.compile(r"(?<![\w-])(?:\+44 ?\(?0?\)? ?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b")),
-    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("an e-mail address", re.compile(EMAIL_ADDRESS)),
     ("a postcode", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")),
     (
         "a street address",
@@ -81,17 +80,8 @@ def _found(kind: str, match: re.Match) -> str | None:
     return match.group(0)
 
 
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Every text value in ``data`` with where it is."""
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if key not in ("id", "anonymity_allow", "review_type", "age_group", "themes", "agencies", "status"):
-                yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _strings(item, (*loc, index))
+NOT_TEXT = ("id", "anonymity_allow", "review_type", "age_group", "themes", "agencies", "status")
+"""Fields that hold keys or settings, not text a reader sees."""
 
 
 def _allowed(document: Document) -> set[str]:
@@ -111,7 +101,7 @@ def scan(document: Document, pseudonyms: list[str], helplines: list[str], contac
 def _scan(document: Document, pseudonyms: list[str], helplines: list[str], contacts: list[str]) -> list[ContentError]:
     allowed = _allowed(document)
     helpline_digits = {re.sub(r"\D", "", number) for number in helplines}
-    texts = list(_strings(document.data)) + [(("case summary",), document.body)]
+    texts = document.texts(skip=NOT_TEXT)
     # Each pattern runs once over the whole file first; most files match few patterns, so only
     # those are run again value by value to say where each finding is.
     whole = "\n\n".join(text for _, text in texts)
@@ -155,23 +145,10 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 
 def _finding(document: Document, loc: Loc, text: str, offset: int, kind: str, found: str) -> ContentError:
-    if loc == ("case summary",):
-        line, field = document.body_line + text.count("\n", 0, offset), "case summary"
-    else:
-        line = document.lines.line_of(loc) + _block_offset(document, loc, text, offset)
-        field = _dotted(loc)
+    line, field = document.where(loc, text, offset)
     return ContentError(
         document.path,
         line,
         field,
         f"possibly identifying: {kind} {found!r} (remove it, or allow it under anonymity_allow with a reason)",
     )
-
-
-def _block_offset(document: Document, loc: Loc, text: str, offset: int) -> int:
-    """Lines from a value's first line to the match: block scalars (``|``, ``>``) start on the
-    next line; folded text loses its line breaks, so the count there is approximate."""
-    key_line = document.lines.line_of(loc, key=True)
-    value_line = document.lines.line_of(loc)
-    start = 1 if value_line == key_line and "\n" in text else 0
-    return start + text.count("\n", 0, offset)

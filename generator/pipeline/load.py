@@ -6,6 +6,7 @@ files that cannot be read (not UTF-8, broken YAML, no front matter, repeated key
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,38 @@ class Document:
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results worked out from this document, kept while it is unchanged (a preview reuses
     unchanged documents between rebuilds)."""
+
+    def texts(self, skip: tuple[str, ...] = ()) -> list[tuple[Loc, str]]:
+        """Every text value with where it is (fields named in ``skip`` left out), then the case
+        summary of a review file at ``("case summary",)``."""
+        found = list(_texts(self.data, skip))
+        return found + [((CASE_SUMMARY,), self.body)] if self.body else found
+
+    def where(self, loc: Loc, text: str, offset: int) -> tuple[int, str]:
+        """The line and field of the character at ``offset`` in ``text``, the value at ``loc``.
+        Block scalars (``|``, ``>``) start on the line after their key; folded text loses its
+        line breaks, so the line there is approximate."""
+        if loc == (CASE_SUMMARY,):
+            return self.body_line + text.count("\n", 0, offset), CASE_SUMMARY
+        value_line = self.lines.line_of(loc)
+        start = 1 if value_line == self.lines.line_of(loc, key=True) and "\n" in text else 0
+        return value_line + start + text.count("\n", 0, offset), dotted(loc)
+
+
+CASE_SUMMARY = "case summary"
+"""How messages name the Markdown after a review's front matter."""
+
+
+def _texts(data: Any, skip: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in skip:
+                yield from _texts(value, skip, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _texts(item, skip, (*loc, index))
 
 
 FileCache = dict[Path, tuple[tuple[int, int], Document]]
@@ -184,7 +217,7 @@ def _map_lines(
                     ContentError(
                         shown_as,
                         first_line + key_node.start_mark.line,
-                        _dotted(child),
+                        dotted(child),
                         "this field is given twice; keep one",
                     )
                 )
@@ -199,7 +232,7 @@ def _map_lines(
             _map_lines(item, child, lines, first_line, shown_as, errors)
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
     """``("sections", 0, "heading")`` as authors count: ``sections[1].heading``."""
     text = ""
     for part in loc:

@@ -21,7 +21,7 @@ from generator.model.content import Content, ReviewEntry
 from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
 from generator.model.strings import default_strings
 from generator.pipeline.anonymity import scan
-from generator.pipeline.load import Document, Loc, RawContent, _dotted
+from generator.pipeline.load import Document, Loc, RawContent, dotted
 from generator.suggest import did_you_mean
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -178,7 +178,7 @@ def _as_model(document: Document | None, model: type[Model], loc: Loc, errors: l
             ContentError(
                 document.path,
                 document.lines.line_of(loc),
-                _dotted(loc),
+                dotted(loc),
                 f"expected a set of 'field: value' lines, found {_kind(data)}",
             )
         )
@@ -206,7 +206,7 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
     """One pydantic error as ``path:line: field: message``, in an author's words."""
     loc = (*base, *detail["loc"])
     kind = detail["type"]
-    field = _dotted(loc)
+    field = dotted(loc)
     if loc[-1] == "questions" and (kind in ("missing", "too_short") or detail["input"] is None):
         message = "a learning point needs at least one reflection question"
     elif kind == "missing":
@@ -385,7 +385,7 @@ def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]
             if not isinstance(key, str) or key in vocabulary:
                 continue  # a wrong type is reported by the model
             message = unknown_entry_message(vocabulary_file, key, vocabulary)
-            errors.append(ContentError(document.path, document.lines.line_of(loc), _dotted(loc), message))
+            errors.append(ContentError(document.path, document.lines.line_of(loc), dotted(loc), message))
 
 
 def unknown_entry_message(vocabulary_file: str, key: str, vocabulary: dict[str, Any]) -> str:
