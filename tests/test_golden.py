@@ -67,6 +67,14 @@ def test_error_messages_match_golden(project: Project) -> None:
     )
     write_review(project, "d.md", MINIMAL_REVIEW)
     (project.content_dir / "reviews" / "e.md").write_bytes(MINIMAL_REVIEW.encode("utf-8") + b"\x93quoted\x94\n")
+    write_review(
+        project,
+        "f.md",
+        MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-f").replace(
+            "narrative: What happened.", "narrative: Read [the protocol](protocol.md) first."
+        ),
+    )
+    (project.content_dir / "strings.yml").write_text('session_plan_title: "Session plan: {nme}"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--project", str(project.root)])
     assert result.exit_code == 1
     assert_golden("errors.txt", result.stderr)

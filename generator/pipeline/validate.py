@@ -19,10 +19,11 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import ContentError, ContentErrors
 from generator.model.content import Content, ReviewEntry
 from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
-from generator.model.strings import default_strings
+from generator.model.strings import default_strings, placeholders
 from generator.pipeline.anonymity import scan
+from generator.pipeline.links import check_links
 from generator.pipeline.load import Document, Loc, RawContent, dotted
-from generator.suggest import did_you_mean
+from generator.suggest import did_you_mean, nearest
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -43,16 +44,15 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
     vocabularies = _by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
     summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
-    warnings: list[ContentError] = []
-    if settings is not None:
-        documents = {document.path: document for document in raw.reviews}
-        for entry in entries:
-            contacts = [settings.contact_email, *settings.contacts]
-            warnings += scan(documents[entry.source], entry.review.pseudonyms, settings.helplines, contacts)
-    if strict:
-        errors += warnings
-    if errors or settings is None:
+    if settings is None or raw.settings is None:
         raise ContentErrors(errors)
+    documents = {document.path: document for document in raw.reviews}
+    contacts = [settings.contact_email, *settings.contacts]
+    warnings = [
+        warning
+        for entry in entries
+        for warning in scan(documents[entry.source], entry.review.pseudonyms, settings.helplines, contacts)
+    ]
     today = today or build_date()
     published = [
         replace(
@@ -61,7 +61,7 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
         for entry in entries
         if drafts or is_public(entry.review, today)
     ]
-    return Content(
+    content = Content(
         settings=settings,
         strings=strings,
         review_types=review_types,
@@ -72,16 +72,18 @@ def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool =
         feedback_summary=summary if settings.feedback.publish_summary else None,
         warnings=tuple(sorted(warnings)),
     )
-
-
-def validate_reviews(documents: list[Document], content: Content) -> list[ReviewEntry]:
-    """Check review documents against an already validated site's vocabularies."""
-    vocabularies = _by_file(content.review_types, content.themes, content.agencies, content.age_groups)
-    errors: list[ContentError] = []
-    entries = _reviews(documents, vocabularies, errors)
+    errors += check_links(content, documents, raw.settings, also_ids=_ids_claimed(raw.reviews))
+    if strict:
+        errors += warnings
     if errors:
         raise ContentErrors(errors)
-    return entries
+    return content
+
+
+def _ids_claimed(documents: list[Document]) -> set[str]:
+    """The ids review files give, valid or not: a link to a review with errors of its own is
+    not reported as broken too."""
+    return {d.data["id"] for d in documents if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
 
 
 def _by_file(review_types: dict, themes: dict, agencies: dict, age_groups: dict) -> dict[str, dict[str, Any]]:
@@ -320,9 +322,31 @@ def _strings(document: Document | None, errors: list[ContentError]) -> dict[str,
             errors.append(ContentError(document.path, line, str(key), f"unknown interface string{hint}"))
         elif not isinstance(value, str) or not value.strip():
             errors.append(ContentError(document.path, line, str(key), "must be a piece of text"))
+        elif problem := _placeholder_problem(value, defaults[key]):
+            errors.append(ContentError(document.path, line, str(key), problem))
         else:
             strings[key] = value
     return strings
+
+
+def _placeholder_problem(text: str, default: str) -> str | None:
+    """What is wrong with the ``{placeholders}`` of a reworded string, or None. A rewording may
+    use any of the placeholders of the string it replaces, and no others."""
+    allowed = placeholders(default)
+    if not allowed:
+        return None  # used as it is: braces are shown as written
+    can_use = "this text can use " + ", ".join(f"{{{name}}}" for name in sorted(allowed))
+    try:
+        used = placeholders(text)
+    except ValueError:
+        return f"a '{{' or '}}' is not part of a placeholder; {can_use}, and a brace shown as text is written twice ({{{{ or }}}})"
+    unknown = sorted(used - allowed)
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        guess = nearest(unknown[0], allowed)
+        hint = f" (did you mean {{{guess}}}?)" if guess else ""
+        return f"unknown placeholder {names}{hint}; {can_use}"
+    return None
 
 
 def _case_summary(document: Document, errors: list[ContentError]) -> str | None:
