@@ -21,6 +21,7 @@ from generator.pipeline.pdf import make_pdfs  # noqa: E402
 from generator.pipeline.printing import print_documents  # noqa: E402
 from generator.pipeline.render import render  # noqa: E402
 from generator.pipeline.site import build_site  # noqa: E402
+from generator.pipeline.site_config import markdown_settings  # noqa: E402
 from generator.pipeline.validate import validate  # noqa: E402
 from generator.pipeline.write import write_pages  # noqa: E402
 
@@ -49,7 +50,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     made: dict[str, bytes] = {}
     if site.settings.make_pdfs if pdfs is None else pdfs:
         start = time.perf_counter()
-        made = make_pdfs(print_documents(site, pages))
+        made = make_pdfs(print_documents(site, pages, markdown_settings(project.config_file)))
         times["pdf"] = time.perf_counter() - start
     start = time.perf_counter()
     write_pages({**pages, **made}, project.docs_dir)

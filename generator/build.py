@@ -11,6 +11,7 @@ from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import print_documents
 from generator.pipeline.render import render
 from generator.pipeline.site import build_site
+from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.write import WriteReport, write_pages
 
@@ -49,7 +50,11 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
     content = check(project, drafts, strict)
     pages = render(content)
-    pdfs = make_pdfs(print_documents(content, pages)) if content.settings.make_pdfs else {}
+    pdfs = (
+        make_pdfs(print_documents(content, pages, markdown_settings(project.config_file)))
+        if content.settings.make_pdfs
+        else {}
+    )
     return content, write_pages({**pages, **pdfs}, project.docs_dir)
 
 

@@ -15,11 +15,8 @@ import markdown
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
+from generator.pipeline.site_config import MarkdownSettings
 from generator.templating import environment
-
-MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
-"""The Markdown extensions of ``mkdocs.yml`` that the pages use."""
-
 
 SEVEN_MINUTE_PAGES = 2
 """A 7-minute briefing prints on at most this many A4 pages."""
@@ -40,25 +37,29 @@ class PrintDocument:
     """The most pages the PDF may have, if limited."""
 
 
-def print_documents(content: Content, pages: dict[str, str]) -> dict[str, PrintDocument]:
+def print_documents(
+    content: Content, pages: dict[str, str], markdown_settings: MarkdownSettings
+) -> dict[str, PrintDocument]:
     """The print HTML of every briefing and 7-minute briefing, keyed by its PDF's path."""
     documents = {}
     for entry in content.reviews:
         for page_path, pdf_path in addresses.printed(entry.review.id).items():
-            body = _page_html(pages[page_path], page_path, content.settings.site_url)
+            body = _page_html(pages[page_path], page_path, content.settings.site_url, markdown_settings)
             if page_path.startswith("seven-minute/"):
-                versions = tuple(_document(content, entry, body, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES)
+                versions = tuple(
+                    _document(content, entry, body, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES
+                )
                 documents[pdf_path] = PrintDocument(versions, entry.source, SEVEN_MINUTE_PAGES)
             else:
                 documents[pdf_path] = PrintDocument((_document(content, entry, body, "briefing", 10.0),), entry.source)
     return documents
 
 
-def _page_html(page: str, page_path: str, site_url: str | None) -> str:
+def _page_html(page: str, page_path: str, site_url: str | None, settings: MarkdownSettings) -> str:
     """A generated Markdown page as HTML, its front matter dropped and its links made to work
     outside the site."""
     text = page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
+    html = markdown.markdown(text, extensions=settings.extensions, extension_configs=settings.configs)
     return re.sub(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', lambda m: _link(m, page_path, site_url), html, flags=re.S)
 
 
