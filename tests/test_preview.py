@@ -13,8 +13,9 @@ from conftest import make_project
 from generator.build import Project, check, generate
 from generator.pipeline.load import FileCache, load
 from generator.pipeline.render import render
-from generator.pipeline.site import LiveSite, build_site, config_overrides
+from generator.pipeline.site import build_site, config_overrides
 from generator.pipeline.write import write_pages
+from generator.preview.live import LiveSite
 from generator.preview.serve import Preview
 
 KENT = "kent-2019-child-j"

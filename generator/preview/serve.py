@@ -34,14 +34,17 @@ from watchdog.observers import Observer
 
 from generator.build import Project
 from generator.errors import ContentErrors
+from generator.model import addresses
 from generator.model.content import Content
+from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.load import FileCache, load
 from generator.pipeline.render import render
-from generator.pipeline.site import LiveSite, config_overrides
+from generator.pipeline.site import config_overrides
 from generator.pipeline.validate import validate
 from generator.pipeline.write import WriteReport, write_pages
+from generator.preview.live import LiveSite
 
-PDF_FOLDER = "pdf/"
+PDF_FOLDER = addresses.PDF_FOLDER
 """PDFs in the docs_dir, which the preview keeps but does not make."""
 
 CHUNK = 20
@@ -77,18 +80,30 @@ class _Changes(FileSystemEventHandler):
         return paths
 
 
-class _Server(LiveReloadServer):
+class ReloadServer(LiveReloadServer):
     """MkDocs' live-reload server, told by the preview when to reload the open pages rather
-    than watching files itself (MkDocs 1.6 keeps this state in private attributes)."""
+    than watching files itself. If MkDocs' internals for that have changed, pages are served
+    without reloading and the preview says so once."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self._watched_paths["content"] = 1  # adds the reload script to every page served
+        self.reloads = True
+        try:
+            internals.inject_reload_script(self)
+        except internals.FAILURES as failure:
+            self.cannot_reload(failure)
+
+    def cannot_reload(self, failure: Exception) -> None:
+        self.reloads = False
+        click.secho(f"Note: open pages will not reload by themselves ({failure!r}); reload them by hand.", err=True)
 
     def reload_browsers(self) -> None:
-        with self._epoch_cond:
-            self._wanted_epoch = self._visible_epoch = max(self._visible_epoch + 1, round(time.monotonic() * 1000))
-            self._epoch_cond.notify_all()
+        if not self.reloads:
+            return
+        try:
+            internals.reload_browsers(self)
+        except internals.FAILURES as failure:
+            self.cannot_reload(failure)
 
 
 class Preview:
@@ -104,7 +119,7 @@ class Preview:
         self.changes = _Changes(self.wake)
         self.wanted = threading.Event()
         self.lock = threading.Lock()
-        self.server: _Server | None = None
+        self.server: ReloadServer | None = None
 
     def check(self) -> Content | None:
         """Load (changed files only) and validate; on errors print them and return None."""
@@ -125,6 +140,8 @@ class Preview:
             raise SystemExit(1)
         write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
         self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(content.settings))
+        if self.live.page_by_page_off:
+            click.secho(f"Note: each edit rebuilds the whole preview ({self.live.page_by_page_off}).", err=True)
         self.live.build()
         # What is built now mostly stays: keep the garbage collector from walking it after
         # every edit (a full collection over 1,000 reviews' objects takes about a second).
@@ -215,7 +232,9 @@ def serve(project: Project, dev_addr: str, drafts: bool = False) -> None:
         click.echo(f"Built {len(content.reviews)} briefing(s) in {time.perf_counter() - started:.1f} s", err=True)
         host, port = dev_addr.rsplit(":", 1)
         mount_path = urlsplit(content.settings.site_url or "/").path
-        server = _Server(builder=lambda: None, host=host, port=int(port), root=str(site_dir), mount_path=mount_path)
+        server = ReloadServer(
+            builder=lambda: None, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
+        )
         server.error_handler = lambda code: (site_dir / "404.html").read_bytes() if code == 404 else None
         preview.server = server
         threading.Thread(target=preview.run, daemon=True).start()

@@ -1,0 +1,137 @@
+"""The one wall around MkDocs' and Material's private names.
+
+MkDocs 1.6 and Material 9 are frozen upstream. The preview rebuilds single pages with MkDocs' own
+page-building steps and edits Material's search index in place, the reload server sets MkDocs'
+live-reload state, and ``PackPages`` empties pages' converted text between events: none of that
+is public API. Everything of the kind goes through this module, and ``check`` verifies it at
+start-up; if an upgrade changes any of it, ``InternalsChanged`` says what, and the callers fall
+back to what public API does (a full build, a reload by hand) with a one-line notice.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+VERSIONS_CHECKED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"}
+"""The versions whose internals this module was last checked against (see ``check``)."""
+
+PAGE_BUILD_STEPS = {
+    "_populate_page": ("page", "config", "files"),
+    "_build_page": ("page", "config", "doc_files", "nav", "env"),
+}
+"""The private functions of ``mkdocs.commands.build`` used to rebuild one page, and the
+parameters they are called with."""
+
+LIVE_RELOAD_STATE = ("_watched_paths", "_epoch_cond", "_wanted_epoch", "_visible_epoch")
+"""What the reload server sets on MkDocs' ``LiveReloadServer`` to reload the open pages."""
+
+PAGE_TEXT = ("markdown", "content", "toc")
+"""The attributes of a MkDocs page that ``PackPages`` empties and restores."""
+
+FAILURES = (ImportError, AttributeError, TypeError, KeyError, ValueError)
+"""What a changed internal raises when used: each falls back as ``InternalsChanged`` does."""
+
+
+class InternalsChanged(Exception):
+    """A private MkDocs or Material name this project uses is missing or has changed."""
+
+
+def check() -> None:
+    """Raise ``InternalsChanged`` naming the first internal that is not as this module expects."""
+    import mkdocs.commands.build as build_module
+    from mkdocs.livereload import LiveReloadServer
+
+    for name, parameters in PAGE_BUILD_STEPS.items():
+        function = getattr(build_module, name, None)
+        if not callable(function):
+            raise InternalsChanged(f"mkdocs.commands.build.{name} is gone")
+        found = tuple(inspect.signature(function).parameters)[: len(parameters)]
+        if found != parameters:
+            raise InternalsChanged(f"mkdocs.commands.build.{name} now takes {found}, not {parameters}")
+    source = inspect.getsource(LiveReloadServer.__init__)
+    missing = [name for name in LIVE_RELOAD_STATE if name not in source]
+    if missing:
+        raise InternalsChanged(f"MkDocs' LiveReloadServer no longer has {', '.join(missing)}")
+    missing = [name for name in PAGE_TEXT if name not in Page.__annotations__]
+    if missing:
+        raise InternalsChanged(f"MkDocs' Page no longer has {', '.join(missing)}")
+
+
+def installed_versions() -> dict[str, str]:
+    """The installed versions of the packages whose internals are used."""
+    return {name: version(name) for name in VERSIONS_CHECKED}
+
+
+def populate_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Read and convert one page's Markdown, as a build does."""
+    from mkdocs.commands.build import _populate_page
+
+    _populate_page(page, config, files)
+
+
+def build_page(
+    page: Page, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: jinja2.Environment
+) -> None:
+    """Write one converted page through the theme, as a build does (adding its search entries)."""
+    from mkdocs.commands.build import _build_page
+
+    _build_page(page, config, doc_files, nav, env)
+
+
+def search_entries(config: MkDocsConfig) -> list[dict[str, Any]]:
+    """Material's search index entries, which a page rebuild edits in place."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if isinstance(entries, list):
+            return entries
+    raise InternalsChanged("no search plugin with a search_index.entries list")
+
+
+def write_search_index(config: MkDocsConfig) -> None:
+    """Write the search index as it now is (Material writes it after a build)."""
+    for plugin in config.plugins.values():
+        if isinstance(getattr(getattr(plugin, "search_index", None), "entries", None), list):
+            plugin.on_post_build(config=config)
+            return
+    raise InternalsChanged("no search plugin with a search_index.entries list")
+
+
+def drop_markdown(page: Page) -> None:
+    """Drop a converted page's Markdown: MkDocs would hold it until the build ends."""
+    page.markdown = ""
+
+
+def set_html(page: Page, html: str) -> None:
+    """Give a page its converted HTML back, just before the theme writes it."""
+    page.content = html
+
+
+def drop_html(page: Page) -> None:
+    """Drop a written page's HTML and contents list (only the page itself shows its contents)."""
+    page.content = ""
+    page.toc = TableOfContents([])
+
+
+def inject_reload_script(server: Any) -> None:
+    """Make MkDocs' live-reload server add its reload script to every page it serves, though it
+    watches no file itself (the preview tells it when to reload)."""
+    server._watched_paths["content"] = 1
+
+
+def reload_browsers(server: Any, clock: Callable[[], float] = time.monotonic) -> None:
+    """Tell every page open on MkDocs' live-reload server to reload now."""
+    with server._epoch_cond:
+        server._wanted_epoch = server._visible_epoch = max(server._visible_epoch + 1, round(clock() * 1000))
+        server._epoch_cond.notify_all()

@@ -1,0 +1,69 @@
+"""The contract with MkDocs' and Material's private names: checked against the installed
+versions, which must be the ones pyproject.toml allows, and a failure falls back to a full build."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from conftest import REPO, make_project
+from packaging.requirements import Requirement
+
+from generator.build import Project, generate
+from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.site import config_overrides
+from generator.preview.live import LiveSite
+
+KENT_BRIEFING = "reviews/kent-2019-child-j.md"
+
+
+def declared(name: str) -> Requirement:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    return next(r for r in map(Requirement, pyproject["project"]["dependencies"]) if r.name == name)
+
+
+def test_the_installed_versions_are_the_ones_pyproject_allows_and_were_checked() -> None:
+    installed = internals.installed_versions()
+    for name, version in installed.items():
+        assert declared(name).specifier.contains(version), f"{name} {version} is outside pyproject's range"
+    assert declared("mkdocs").specifier.contains(internals.VERSIONS_CHECKED["mkdocs"])
+    assert declared("mkdocs-material").specifier.contains(internals.VERSIONS_CHECKED["mkdocs-material"])
+
+
+def test_every_private_name_used_is_there_as_expected() -> None:
+    """Fails loudly, naming the internal, when an upgrade changes one."""
+    internals.check()
+
+
+def preview_of(tmp_path: Path, config_text: str | None = None) -> tuple[Project, LiveSite]:
+    project = make_project(tmp_path / "project", with_sample_reviews=True)
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
+    if config_text is not None:
+        project.config_file.write_text(config_text, encoding="utf-8")
+    content, _ = generate(project)
+    live = LiveSite(project.config_file, tmp_path / "preview", config_overrides(content.settings))
+    live.build()
+    return project, live
+
+
+def test_a_failing_page_update_falls_back_to_a_full_build_and_says_why(tmp_path: Path) -> None:
+    """Without Material's search index to edit (here: a site with no search plugin), the
+    page-by-page update cannot be made: the whole site is built instead, and later edits too."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("plugins:\n  - search\n", "plugins: []\n")
+    project, live = preview_of(tmp_path, config)
+    page = live.site_dir / "reviews" / "kent-2019-child-j" / "index.html"
+    page.unlink()
+    assert live.update([KENT_BRIEFING], []) == (
+        "rebuilt the whole site (a page-by-page update failed: InternalsChanged('no search plugin with a "
+        "search_index.entries list'); later edits rebuild it all too)"
+    )
+    assert page.is_file()
+    assert live.update([KENT_BRIEFING], []).startswith("rebuilt the whole site (a page-by-page update failed")
+
+
+def test_page_by_page_updates_can_be_turned_off(tmp_path: Path) -> None:
+    project, live = preview_of(tmp_path)
+    live = LiveSite(live.config_file, live.site_dir, live.overrides, page_by_page=False)
+    live.build()
+    assert live.update([KENT_BRIEFING], []) == "rebuilt the whole site (page-by-page updates are off)"
