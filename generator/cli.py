@@ -23,7 +23,9 @@ strict_option = click.option(
 def _report_warnings(content) -> None:
     if content.warnings:
         click.echo("\n".join(str(warning) for warning in content.warnings), err=True)
-        click.secho(f"{len(content.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True)
+        click.secho(
+            f"{len(content.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True
+        )
 
 
 @click.group()

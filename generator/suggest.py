@@ -1,4 +1,4 @@
-""""Did you mean ...?": the nearest of a set of known words to one an author wrote."""
+"""Suggestions for a mistyped word: the nearest of a set of known words ("did you mean ...?")."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ EMAIL_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 EMAIL_PATTERN = rf"^{EMAIL_ADDRESS}$"
 """A field that holds one e-mail address and nothing else."""
 
+
 class Strict(BaseModel):
     """Shared settings: unknown fields are errors, so a typo is caught, not ignored."""
 

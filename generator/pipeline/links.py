@@ -53,7 +53,10 @@ SETTINGS_SHOWN_ON = {
 
 
 def check_links(
-    content: Content, reviews: dict[str, Document], settings: Document, also_ids: set[str] = frozenset()
+    content: Content,
+    reviews: dict[str, Document],
+    settings: Document,
+    also_ids: frozenset[str] | set[str] = frozenset(),
 ) -> list[ContentError]:
     """Every broken link in the settings' and published reviews' Markdown, at ``path:line: field``.
     Links to the pages of the reviews ``also_ids`` (files with errors of their own) pass."""
@@ -169,4 +172,3 @@ def briefing_anchors(content: Content, entry: ReviewEntry) -> set[str]:
 def _plain(heading: str) -> str:
     """A heading's words without Markdown emphasis or link syntax."""
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).replace("*", "").replace("`", "")
-

@@ -115,7 +115,11 @@ class RawContent:
     """Files that could not be read at all; validation adds its own errors to these."""
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where installed (much faster), else PyYAML's."""
+
+
+class _Loader(BaseLoader):  # type: ignore[valid-type,misc]
     """YAML's safe loader (libyaml's, where installed), but dates stay text so that the model
     can report impossible ones."""
 

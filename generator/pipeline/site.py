@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -19,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
@@ -55,7 +57,7 @@ class PackPages(BasePlugin):
         return ""
 
     @event_priority(100)  # before every other plugin needs it
-    def on_page_context(self, context: dict, page: Page, **kwargs: object) -> dict:
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, **kwargs: Any) -> TemplateContext:
         internals.set_html(page, zlib.decompress(self.packed.pop(page.file.src_uri)).decode("utf-8"))
         return context
 

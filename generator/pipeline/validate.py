@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.errors import ContentError, ContentErrors
 from generator.model.content import Content, ReviewEntry
@@ -28,8 +29,9 @@ from generator.suggest import did_you_mean, nearest
 Model = TypeVar("Model", bound=BaseModel)
 
 
-
-def validate(raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False) -> Content:
+def validate(
+    raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False
+) -> Content:
     """Turn loaded content into a ``Site``, or raise ``ContentErrors`` listing every problem.
 
     Only reviews that are published or archived, and past any embargo on ``today``, are in the
@@ -204,7 +206,7 @@ def _is_reference(loc: Loc) -> bool:
     )
 
 
-def _content_error(document: Document, model: type[BaseModel], base: Loc, detail: dict[str, Any]) -> ContentError:
+def _content_error(document: Document, model: type[BaseModel], base: Loc, detail: ErrorDetails) -> ContentError:
     """One pydantic error as ``path:line: field: message``, in an author's words."""
     loc = (*base, *detail["loc"])
     kind = detail["type"]

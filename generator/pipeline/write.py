@@ -7,6 +7,7 @@ a preview server rebuilds only what changed).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_pages(pages: dict[str, str | bytes], docs_dir: Path, prune: bool = True, keep: str = "") -> WriteReport:
+def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = True, keep: str = "") -> WriteReport:
     """Make ``docs_dir`` hold exactly ``pages``; return what changed. Without ``prune``, only
     write ``pages`` (some pages of the site) and remove nothing; files under ``keep`` (a path
     prefix) are never removed."""

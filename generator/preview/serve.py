@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -85,7 +86,7 @@ class ReloadServer(LiveReloadServer):
     than watching files itself. If MkDocs' internals for that have changed, pages are served
     without reloading and the preview says so once."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reloads = True
         try:

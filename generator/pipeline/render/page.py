@@ -28,9 +28,7 @@ def render_page(content: Content, path: str, page: PlannedPage) -> str:
     body = (
         environment()
         .get_template(page.template)
-        .render(
-            content=content, s=s, point_anchor=addresses.point_anchor, point_themes=point_themes, **page.context
-        )
+        .render(content=content, s=s, point_anchor=addresses.point_anchor, point_themes=point_themes, **page.context)
     )
     # Values were HTML-escaped; an apostrophe needs no escaping in Markdown text or in the
     # double-quoted attributes the templates use, so it is put back for readable pages.

@@ -128,7 +128,11 @@ def review_type_pages(content: Content) -> dict[str, PlannedPage]:
     return {
         addresses.review_type(key): PlannedPage(
             "review_type.md.j2",
-            {"key": key, "review_type": review_type, "reviews": [e for e in content.reviews if e.review.review_type == key]},
+            {
+                "key": key,
+                "review_type": review_type,
+                "reviews": [e for e in content.reviews if e.review.review_type == key],
+            },
             (REVIEW_TYPES, REVIEWS),
         )
         for key, review_type in content.review_types.items()

@@ -59,7 +59,9 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
     sources = (entry.source, SETTINGS)
     return {
         here: PlannedPage("session_plan.md.j2", plan, sources),
-        addresses.seven_minute(review.id): PlannedPage("seven_minute.md.j2", {"entry": entry, "points": points}, sources),
+        addresses.seven_minute(review.id): PlannedPage(
+            "seven_minute.md.j2", {"entry": entry, "points": points}, sources
+        ),
     }
 
 
