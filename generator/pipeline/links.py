@@ -63,21 +63,46 @@ def check_links(
     planned = addresses.planned_pages(content)
     for review_id in also_ids:
         planned.update(addresses.review_page_addresses(review_id, content.settings.make_pdfs))
-    anchors = {addresses.briefing(entry.review.id): briefing_anchors(content, entry) for entry in content.reviews}
+    anchors = BriefingAnchors(content)
     errors: list[ContentError] = []
     for entry in content.reviews:
         document = reviews[entry.source]
-        for loc, text in document.texts(skip=("id", "anonymity_allow", "report", "further_reading")):
-            shown_on = pages_showing(content, entry, loc)
-            errors += _broken(document, loc, text, shown_on, planned, anchors)
+        for loc, offset, text, target in relative_links(document):
+            problem = link_problem(target, pages_showing(content, entry, loc), planned, anchors)
+            if problem:
+                line, field = document.where(loc, text, offset)
+                errors.append(ContentError(document.path, line, field, problem))
     for loc, text in settings.texts():
         if isinstance(loc[0], str) and loc[0] in SETTINGS_SHOWN_ON:
             errors += _broken(settings, loc, text, SETTINGS_SHOWN_ON[loc[0]], planned, anchors)
     return errors
 
 
+NOT_MARKDOWN = ("id", "anonymity_allow", "report", "further_reading")
+"""Review fields that hold no Markdown a link could be in."""
+
+
+def relative_links(document: Document) -> list[tuple[Loc, int, str, str]]:
+    """Every link in a review file that is not a web or e-mail address: where it is (field,
+    offset, the field's text) and its target. Worked out once for each version of the file."""
+    if "links" not in document.memo:
+        document.memo["links"] = [
+            (loc, offset, text, target)
+            for loc, text in document.texts(skip=NOT_MARKDOWN)
+            if "](" in text or "]:" in text
+            for offset, target in links_in(text)
+            if not _is_address(target)
+        ]
+    return document.memo["links"]
+
+
+def _is_address(target: str) -> bool:
+    """A web or e-mail address (or nothing), which no page of the site needs to match."""
+    return not target or bool(_SCHEME.match(target)) or target.startswith("//")
+
+
 def _broken(
-    document: Document, loc: Loc, text: str, shown_on: list[str], planned: set[str], anchors: dict[str, set[str]]
+    document: Document, loc: Loc, text: str, shown_on: list[str], planned: set[str], anchors: BriefingAnchors
 ) -> list[ContentError]:
     errors = []
     if "](" in text or "]:" in text:
@@ -89,10 +114,10 @@ def _broken(
     return errors
 
 
-def link_problem(target: str, shown_on: list[str], planned: set[str], anchors: dict[str, set[str]]) -> str | None:
+def link_problem(target: str, shown_on: list[str], planned: set[str], anchors: BriefingAnchors) -> str | None:
     """What is wrong with a link to ``target`` in text shown on the pages ``shown_on``, or None."""
-    if not target or _SCHEME.match(target) or target.startswith("//"):
-        return None  # a web or e-mail address, checked by nobody but the reader
+    if _is_address(target):
+        return None  # checked by nobody but the reader
     if target.startswith("/"):
         return (
             f"link {target!r} starts with '/', which breaks when the site is published in a folder; "
@@ -106,13 +131,15 @@ def link_problem(target: str, shown_on: list[str], planned: set[str], anchors: d
                 f"link {target!r} does not lead to a page of this site (from {page} it leads to {destination}); "
                 "link to a briefing as ../reviews/ID.md, or use a full web address (https://...)"
             )
-        if anchor and anchor not in anchors.get(destination, set()):
+        if anchor and anchor not in anchors.of(destination):
             if not path and page != shown_on[0]:
                 return (
                     f"link {target!r} leads to a part of this page, but this text is also shown on {page}, "
                     f"which has no such part; link to the briefing's part as ../{shown_on[0]}#{anchor}"
                 )
-            where = "a part of a briefing" if destination in anchors else "a part of a page other than a briefing"
+            where = (
+                "a part of a briefing" if anchors.is_briefing(destination) else "a part of a page other than a briefing"
+            )
             return (
                 f"link {target!r} leads to {where} that does not exist (#{anchor} on {destination}); "
                 "link to a learning point as #lp-SECTION-POINT (for example #lp-1-2), or to the page itself"
@@ -145,6 +172,26 @@ def pages_showing(content: Content, entry: ReviewEntry, loc: Loc) -> list[str]:
     if field == "sections" and len(loc) > 2 and loc[2] == "heading":
         return [addresses.briefing(review_id), addresses.session_plan(review_id)]
     return [addresses.briefing(review_id)]  # the case summary, narratives, board questions and response
+
+
+class BriefingAnchors:
+    """The parts of each briefing page, worked out for the briefings that links lead to only."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.entries = {addresses.briefing(entry.review.id): entry for entry in content.reviews}
+        self.known: dict[str, set[str]] = {}
+
+    def is_briefing(self, page: str) -> bool:
+        return page in self.entries
+
+    def of(self, page: str) -> set[str]:
+        """The ids of the parts of ``page``; none for a page that is not a briefing."""
+        if page not in self.entries:
+            return set()
+        if page not in self.known:
+            self.known[page] = briefing_anchors(self.content, self.entries[page])
+        return self.known[page]
 
 
 def briefing_anchors(content: Content, entry: ReviewEntry) -> set[str]:
