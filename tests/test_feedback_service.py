@@ -21,8 +21,9 @@ from conftest import MINIMAL_REVIEW, write_review
 
 from generator.build import Project
 from generator.cli import main
+from generator.feedback.access import RateLimiter, origin_of
 from generator.feedback.report import write_report
-from generator.feedback.service import RateLimiter, create_app, origin_of
+from generator.feedback.service import create_app
 from generator.feedback.store import Store
 
 with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx works the same here

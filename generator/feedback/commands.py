@@ -47,7 +47,8 @@ def serve_command(root: Path, db: Path, host: str, port: int, allow_origins: tup
     """Run the feedback service (POST /feedback, GET /health) until stopped with Ctrl+C."""
     import uvicorn
 
-    from generator.feedback.service import create_app, origin_of
+    from generator.feedback.access import origin_of
+    from generator.feedback.service import create_app
 
     project = Project(root)
     try:
