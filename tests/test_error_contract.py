@@ -92,7 +92,9 @@ def test_a_link_in_a_learning_point_must_work_on_every_page_that_shows_the_point
     link to another briefing works on all of them, a link to a part of this page does not."""
     write_review(project, "b.md", OTHER)
     good = "[B](../reviews/test-2024-child-b.md#lp-1-1)"
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("Share what you know.", f"'Share what you know, as in {good}.'"))
+    write_review(
+        project, "a.md", MINIMAL_REVIEW.replace("Share what you know.", f"'Share what you know, as in {good}.'")
+    )
     check(project)
     write_review(project, "a.md", MINIMAL_REVIEW.replace("Share what you know.", "'Share it, as [here](#lp-1-1).'"))
     assert errors_of(project) == [
@@ -160,3 +162,22 @@ def test_a_rewording_with_fewer_placeholders_or_literal_braces_builds(project: P
     build(project)
     plan = (project.docs_dir / "sessions" / "test-2024-child-a.md").read_text(encoding="utf-8")
     assert "# Plan {draft} for Child A: a test review" in plan
+
+
+def test_the_guides_example_error_is_what_check_reports(project: Project) -> None:
+    """The authors' guide shows an error made without running the check; it must be the check's."""
+    from generator.pipeline.render.guide import EXAMPLE_MISTAKE, example_error
+    from generator.scaffold import EXAMPLE_ID, example_review_text
+
+    right, wrong = EXAMPLE_MISTAKE
+    text = example_review_text().replace(f"themes:\n  - {right}", f"themes:\n  - {wrong}", 1)
+    (project.content_dir / "reviews" / f"{EXAMPLE_ID}.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as failure:
+        check(project)
+    assert failure.value.errors == [example_error(check_without_reviews(project))]
+
+
+def check_without_reviews(project: Project):
+    for review in (project.content_dir / "reviews").glob("*.md"):
+        review.unlink()
+    return check(project)
