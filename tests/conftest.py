@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.build import Project, build
 
@@ -46,8 +50,9 @@ The case summary.
 ``published`` line 8, ``themes`` line 11, the first learning point line 17."""
 
 
-def make_project(root: Path, *, with_sample_reviews: bool = False) -> Project:
-    """A project in ``root`` with the repository's settings, vocabularies and site config."""
+def make_project(root: Path, *, with_sample_reviews: bool = False, pdfs: bool = True) -> Project:
+    """A project in ``root`` with the repository's settings, vocabularies and site config; with
+    ``pdfs=False`` its settings turn PDFs off (``make_pdfs: false``), for builds not about PDFs."""
     content = root / "content"
     (content / "reviews").mkdir(parents=True)
     shutil.copytree(REPO / "content" / "vocabularies", content / "vocabularies")
@@ -57,7 +62,28 @@ def make_project(root: Path, *, with_sample_reviews: bool = False) -> Project:
     if with_sample_reviews:
         for review in sorted((REPO / "content" / "reviews").glob("*.md")):
             shutil.copy(review, content / "reviews" / review.name)
+    project = Project(root)
+    if not pdfs:
+        # Appended, so that every other line of the settings file keeps its number.
+        with (content / "settings.yml").open("a", encoding="utf-8") as settings:
+            settings.write("\nmake_pdfs: false\n")
+    return project
+
+
+def copy_project(project: Project, root: Path) -> Project:
+    """A copy at ``root`` of ``project`` as it is: content, pages and built site. For a test that
+    changes a built project, starting from a shared build instead of building again."""
+    shutil.copytree(project.root, root, symlinks=True)
     return Project(root)
+
+
+def change_settings(project: Project, changes: dict) -> None:
+    """Set ``changes`` in ``content/settings.yml``; a dict value is merged into the setting's."""
+    path = project.content_dir / "settings.yml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        settings[key] = {**settings[key], **value} if isinstance(value, dict) else value
+    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def write_review(project: Project, name: str, text: str) -> Path:
@@ -75,10 +101,98 @@ def project(tmp_path: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The sample content, built once for the whole test run."""
-    project = make_project(tmp_path_factory.mktemp("sample"), with_sample_reviews=True)
+    """The sample content built once for the whole test run, without PDFs: for every test that
+    only reads the built site and is not about PDFs. Do not change it."""
+    project = make_project(tmp_path_factory.mktemp("sample"), with_sample_reviews=True, pdfs=False)
     build(project)
     return project
+
+
+LARGE_CORPUS = 100
+"""Reviews in the synthetic large corpus: twenty times the sample, about 500 pages and a 2 MB
+search index, every filter of the browse page shared by many briefings. How search and browse
+scale further (time, sizes) is measured by benchmarks/bench_find.py, not by the tests: the site
+stage costs about 25 ms a page, so 300 reviews would take half a minute to build."""
+
+
+class BuildInBackground:
+    """``briefings build`` of a project, run in another process from the moment it is made."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        command = [sys.executable, "-m", "generator", "build", "--project", str(project.root)]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output: str | None = None
+
+    def result(self) -> Project:
+        """The built project, once the build has finished; fail with its output if it failed."""
+        if self.output is None:
+            self.output = self.process.communicate(timeout=600)[0]
+        assert self.process.returncode == 0, f"the build of {self.project.root} failed:\n{self.output}"
+        return self.project
+
+
+def sample_with_pdfs(factory: pytest.TempPathFactory) -> Project:
+    """The sample content, with PDFs (the settings' default)."""
+    return make_project(factory.mktemp("sample-pdfs"), with_sample_reviews=True)
+
+
+def large_synthetic_corpus(factory: pytest.TempPathFactory) -> Project:
+    """LARGE_CORPUS synthetic reviews (benchmarks/synthetic.py), without PDFs."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import make_corpus
+
+    return Project(make_corpus(factory.mktemp("large") / "corpus", LARGE_CORPUS))
+
+
+BUILT_IN_BACKGROUND = {"sample_site_with_pdfs": sample_with_pdfs, "large_corpus": large_synthetic_corpus}
+"""The shared builds that take longest, by the name of their fixture, with how to make each project."""
+
+
+class SharedBuilds:
+    """The builds of BUILT_IN_BACKGROUND, each started in its own process as soon as it is known
+    to be needed, so that it runs while other tests do; a test waits only for what is not done."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.builds: dict[str, BuildInBackground] = {}
+
+    def start(self, name: str) -> BuildInBackground:
+        if name not in self.builds:
+            self.builds[name] = BuildInBackground(BUILT_IN_BACKGROUND[name](self.factory))
+        return self.builds[name]
+
+    def stop(self) -> None:
+        for started in self.builds.values():
+            if started.process.poll() is None:
+                started.process.kill()
+                started.process.communicate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBuilds]:
+    """Starts, before the first test, the background builds that the selected tests need."""
+    builds = SharedBuilds(tmp_path_factory)
+    needed = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    for name in BUILT_IN_BACKGROUND:
+        if name in needed:
+            builds.start(name)
+    yield builds
+    builds.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_site_with_pdfs(shared_builds: SharedBuilds) -> Project:
+    """The sample content built once for the whole test run with its PDFs (the settings'
+    default): for the tests about PDFs and links to them. Do not change it."""
+    return shared_builds.start("sample_site_with_pdfs").result()
+
+
+@pytest.fixture(scope="session")
+def large_corpus(shared_builds: SharedBuilds) -> Project:
+    """A synthetic corpus of LARGE_CORPUS reviews (benchmarks/synthetic.py, no PDFs), built once
+    for the whole test run. Do not change it."""
+    return shared_builds.start("large_corpus").result()
 
 
 GOLDEN = Path(__file__).with_name("golden")

@@ -7,13 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import free_port, search, serve_directory, wait_for
-from conftest import REPO, make_project
+from browsing import ProcessOutput, free_port, search, serve_directory, wait_for
+from conftest import LARGE_CORPUS, REPO, make_project
 from content_facts import reviews
 
 from generator.build import Project
@@ -25,8 +25,17 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 @pytest.fixture(scope="module")
 def site_url(sample_site: Project) -> Iterator[str]:
-    """The built sample site, served over HTTP on a free local port."""
+    """The built sample site (no PDFs), served over HTTP on a free local port."""
     server, url = serve_directory(sample_site.site_dir)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def pdf_site_url(sample_site_with_pdfs: Project) -> Iterator[str]:
+    """The built sample site with its PDFs, served over HTTP on a free local port: for the
+    tests that look at whole pages, which then carry their links to the PDFs."""
+    server, url = serve_directory(sample_site_with_pdfs.site_dir)
     yield url
     server.shutdown()
 
@@ -83,9 +92,10 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
         f"127.0.0.1:{port}",
     ]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = ProcessOutput(server)
     try:
         url = f"http://127.0.0.1:{port}/reviews/kent-2019-child-j/"
-        wait_for(url, server)
+        wait_for(url, server, output)
         page.goto(url)
         page.evaluate("window.notReloaded = true")
         review = project.content_dir / "reviews" / "kent-2019-child-j.md"
@@ -93,14 +103,16 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
         review.write_text(review.read_text(encoding="utf-8").rstrip() + f"\n\n{marker}\n", encoding="utf-8")
         expect(page.locator("article")).to_contain_text(marker, timeout=30_000)
         assert page.evaluate("window.notReloaded === undefined"), "the text changed without a page reload"
-        # A broken edit keeps the last good page and reports the error.
+        # A broken edit keeps the last good page and reports the error: once the preview has
+        # said so, the open page and the page it serves still have the last good text.
         review.write_text(review.read_text(encoding="utf-8").replace("summary:", "sumary:"), encoding="utf-8")
-        time.sleep(2)
+        output.wait_for_line("sumary: unknown field")
         expect(page.locator("article")).to_contain_text(marker)
+        assert marker in urllib.request.urlopen(url, timeout=10).read().decode("utf-8")
     finally:
         server.terminate()
-        output = server.communicate(timeout=10)[0]
-    assert "sumary: unknown field" in output
+        server.wait(timeout=10)
+    assert "sumary: unknown field" in output.wait_until_closed()
 
 
 CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
@@ -110,8 +122,8 @@ CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--second
 @pytest.mark.parametrize(
     "path", ["reviews/wiltshire-child-k/", "sessions/wiltshire-child-k/", "seven-minute/wiltshire-child-k/"]
 )
-def test_pages_print_without_site_chrome(page: Page, site_url: str, path: str, tmp_path: Path) -> None:
-    page.goto(site_url + path)
+def test_pages_print_without_site_chrome(page: Page, pdf_site_url: str, path: str, tmp_path: Path) -> None:
+    page.goto(pdf_site_url + path)
     for selector in CHROME[:2] + CHROME[3:]:
         if page.locator(selector).count():
             expect(page.locator(selector).first).to_be_visible()
@@ -251,6 +263,7 @@ def test_theme_and_agency_pages_show_exactly_the_tagged_points(page: Page, site_
         ("agencies/police/", points_for_agency(REPO / "content", "police")),
         ("agencies/hospital/", points_for_agency(REPO / "content", "hospital")),
     ):
+        assert expected, path
         page.goto(site_url + path)
         blocks = page.locator("article .ll-point:visible")
         assert blocks.count() == len(expected), path
@@ -263,33 +276,29 @@ def test_theme_and_agency_pages_show_exactly_the_tagged_points(page: Page, site_
 
 
 @pytest.fixture(scope="module")
-def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
-    """A synthetic corpus of 300 reviews (benchmarks/synthetic.py), built and served."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from synthetic import make_corpus
-
-    from generator.build import build
-
-    project = Project(make_corpus(tmp_path_factory.mktemp("large") / "corpus", 300))
-    build(project)
-    server, url = serve_directory(project.site_dir)
-    yield project, url
+def large_site(large_corpus: Project) -> Iterator[tuple[Project, str]]:
+    """The large synthetic corpus, built and served."""
+    server, url = serve_directory(large_corpus.site_dir)
+    yield large_corpus, url
     server.shutdown()
 
 
 def test_search_and_browse_work_on_a_large_corpus(page: Page, large_site: tuple[Project, str]) -> None:
     project, url = large_site
     corpus = reviews(project.content_dir)
-    target_id, target = sorted(corpus.items())[150]
+    assert len(corpus) == LARGE_CORPUS
+    target_id, target = sorted(corpus.items())[LARGE_CORPUS // 2]
     point = target["sections"][0]["learning_points"][0]["point"]
     page.goto(url)
     search(page, " ".join(dict.fromkeys(re.findall(r"[a-z]{6,}", point.lower())))[:60])
-    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    # The briefing whose point was searched for is among the results.
+    expect(page.locator(f'.md-search-result__item a[href*="/reviews/{target_id}/"]').first).to_be_visible()
     expected = sorted(
         review_id
         for review_id, review in corpus.items()
         if "invisible-fathers" in review["themes"] and review["review_type"] == "scr"
     )
+    assert 1 < len(expected) < len(corpus)
     page.goto(url + "browse/?theme=invisible-fathers&type=scr")
     expect(page.locator("#ll-browse-status")).to_have_text(f"Showing {len(expected)} of {len(corpus)} briefings")
     assert visible_briefings(page) == expected
@@ -317,13 +326,18 @@ PAGE_TYPES = [
 
 def test_pages_load_nothing_from_other_hosts_and_set_no_cookies(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
-    page = context.new_page()
     requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    for path in PAGE_TYPES:
-        page.goto(site_url + path, wait_until="networkidle")
-    search(page, "fathers")
+    context.on("request", lambda request: requested.append(request.url))
+    # Every page type at once, each in its own tab, each until its network has been idle for
+    # half a second (what "networkidle" means): the waits overlap instead of adding up.
+    pages = [context.new_page() for _ in PAGE_TYPES]
+    for page, path in zip(pages, PAGE_TYPES, strict=True):
+        page.goto(site_url + path, wait_until="commit")
+    for page in pages:
+        page.wait_for_load_state("networkidle")
+    search(pages[-1], "fathers")
     elsewhere = [url for url in requested if not url.startswith(site_url) and not url.startswith("data:")]
+    assert {path for path in PAGE_TYPES if site_url + path in requested} == set(PAGE_TYPES)
     assert len(requested) > len(PAGE_TYPES)
     assert elsewhere == []
     assert context.cookies() == []
@@ -333,22 +347,27 @@ def test_pages_load_nothing_from_other_hosts_and_set_no_cookies(browser: Browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def test_every_page_type_passes_axe(page: Page, site_url: str) -> None:
-    """WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core, run in Chromium on each page type."""
+def test_every_page_type_passes_axe(browser: Browser, pdf_site_url: str) -> None:
+    """WCAG 2.0, 2.1 and 2.2 A and AA rules of axe-core, run in Chromium on each page type (of
+    the site with PDFs, whose pages link to them)."""
     if not AXE.exists():
         if os.environ.get("CI"):
             raise AssertionError(f"{AXE} is missing: run npm install (see README)")
         pytest.skip("axe-core is not installed (npm install)")
-    script = AXE.read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(AXE.read_text(encoding="utf-8"))  # in every page, before its own scripts
+    page = context.new_page()
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
     found = {}
     for path in PAGE_TYPES:
-        page.goto(site_url + path)
-        page.add_script_tag(content=script)
-        result = page.evaluate("tags => axe.run(document, {runOnly: tags})", tags)
+        page.goto(pdf_site_url + path)
+        # Only violations are gathered in full: the same rules run, the passes are not listed.
+        result = page.evaluate("tags => axe.run(document, {runOnly: tags, resultTypes: ['violations']})", tags)
+        assert result["url"].startswith(pdf_site_url + path), result["url"]
         violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in result["violations"]]
         if violations:
             found[path] = violations
+    context.close()
     assert found == {}
 
 

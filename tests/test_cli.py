@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
+from conftest import MINIMAL_REVIEW, REPO, copy_project, make_project, write_review
 
 import generator
 from generator.build import Project, check
@@ -73,9 +73,14 @@ def test_site_build_failure_keeps_the_previous_site(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW)
     assert run("build", "--project", str(project.root)).exit_code == 0
     before = snapshot(project.site_dir)
-    # Valid content, but a link to a page that does not exist: MkDocs' strict build fails.
-    write_review(
-        project, "a.md", MINIMAL_REVIEW.replace("narrative: What happened.", "narrative: See [this](nowhere.md).")
+    # Valid content, but the site's configuration names a page that does not exist: MkDocs'
+    # strict build fails. (Content cannot make it fail: check finds its broken links.)
+    config = project.config_file.read_text(encoding="utf-8")
+    project.config_file.write_text(
+        config.replace(
+            "  - Accessibility: accessibility.md\n", "  - Accessibility: accessibility.md\n  - Nowhere: nowhere.md\n"
+        ),
+        encoding="utf-8",
     )
     result = run("build", "--project", str(project.root))
     assert result.exit_code == 1
@@ -85,37 +90,57 @@ def test_site_build_failure_keeps_the_previous_site(project: Project) -> None:
     assert not list(project.root.glob(".site-*"))
 
 
-def test_builds_are_byte_identical(tmp_path: Path) -> None:
-    first = make_project(tmp_path / "one", with_sample_reviews=True)
-    second = make_project(tmp_path / "two", with_sample_reviews=True)
-    for project in (first, second):
-        assert run("build", "--project", str(project.root)).exit_code == 0
-    assert snapshot(first.docs_dir) == snapshot(second.docs_dir)
-    assert snapshot(first.site_dir) == snapshot(second.site_dir)
-    # A rebuild of unchanged content rewrites no page.
-    result = run("build", "--project", str(first.root))
+def test_builds_are_byte_identical(sample_site_with_pdfs: Project, tmp_path: Path) -> None:
+    """Builds of the same content, PDFs included, give the same bytes, in another process too
+    (a process does not make again a PDF it has already made)."""
+    first = sample_site_with_pdfs
+    second = make_project(tmp_path / "second", with_sample_reviews=True)
+    command = [sys.executable, "-m", "generator", "build", "--project", str(second.root)]
+    building = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Meanwhile, in this process: a rebuild of unchanged content rewrites no page.
+    again = copy_project(first, tmp_path / "again")
+    result = run("build", "--project", str(again.root))
+    assert result.exit_code == 0, result.output
     assert "0 page(s) written" in result.stdout
+    output = building.communicate(timeout=300)[0]
+    assert building.returncode == 0, output
+    assert any(path.startswith("pdf/") for path in snapshot(second.site_dir))
+    for project in (second, again):
+        assert snapshot(project.docs_dir) == snapshot(first.docs_dir)
+        assert snapshot(project.site_dir) == snapshot(first.site_dir)
 
 
-def test_removing_a_review_removes_its_pages(tmp_path: Path) -> None:
-    project = make_project(tmp_path, with_sample_reviews=True)
-    assert run("build", "--project", str(project.root)).exit_code == 0
-    assert (project.docs_dir / "reviews" / "kent-2019-child-j.md").is_file()
-    assert (project.site_dir / "reviews" / "kent-2019-child-j" / "index.html").is_file()
+def mentions(folder: Path, text: str) -> list[str]:
+    """Every file under ``folder`` whose bytes contain ``text``."""
+    return [
+        path.relative_to(folder).as_posix()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and text in path.read_text(errors="ignore")
+    ]
 
-    (project.content_dir / "reviews" / "kent-2019-child-j.md").unlink()
+
+REMOVED = "warwickshire-2018-child-k"
+"""The review removed: one that no fixed text of the site names (the authors' guide uses
+kent-2019-child-j in its examples)."""
+
+
+def test_removing_a_review_removes_its_pages(sample_site_with_pdfs: Project, tmp_path: Path) -> None:
+    project = copy_project(sample_site_with_pdfs, tmp_path / "project")  # built, with PDFs
+    for folder in (project.docs_dir, project.site_dir):
+        assert (folder / "pdf" / f"{REMOVED}.pdf").is_file()
+    assert (project.docs_dir / "reviews" / f"{REMOVED}.md").is_file()
+    assert (project.site_dir / "reviews" / REMOVED / "index.html").is_file()
+    # Other pages link to it: lists, themes, agencies, other briefings, search.
+    assert len([path for path in mentions(project.site_dir, REMOVED) if REMOVED not in path]) > 10
+
+    (project.content_dir / "reviews" / f"{REMOVED}.md").unlink()
     result = run("build", "--project", str(project.root))
     assert result.exit_code == 0
-    assert not [path for path in project.docs_dir.rglob("*kent-2019-child-j*")]
-    assert not [path for path in project.site_dir.rglob("*kent-2019-child-j*")]
-    assert not (project.docs_dir / "reviews" / "kent-2019-child-j.md").exists()
-    assert not (project.site_dir / "reviews" / "kent-2019-child-j").exists()
-    leftovers = [
-        path
-        for path in project.site_dir.rglob("*")
-        if path.is_file() and "kent-2019-child-j" in path.read_text(errors="ignore")
-    ]
-    assert leftovers == []
+    assert not [path for path in project.docs_dir.rglob(f"*{REMOVED}*")]
+    assert not [path for path in project.site_dir.rglob(f"*{REMOVED}*")]
+    assert not (project.docs_dir / "reviews" / f"{REMOVED}.md").exists()
+    assert not (project.site_dir / "reviews" / REMOVED).exists()
+    assert mentions(project.site_dir, REMOVED) == []
 
 
 def test_every_generated_file_says_it_is_generated_and_from_what(sample_site: Project) -> None:
@@ -188,7 +213,8 @@ def test_ci_runs_the_readme_commands() -> None:
         assert command in ci
 
 
-def test_site_name_comes_from_settings(project: Project) -> None:
+def test_site_name_comes_from_settings(tmp_path: Path) -> None:
+    project = make_project(tmp_path, pdfs=False)
     settings = project.content_dir / "settings.yml"
     settings.write_text(
         settings.read_text(encoding="utf-8").replace("site_name: Learning Lessons", "site_name: Kent Learning Hub"),
@@ -200,7 +226,8 @@ def test_site_name_comes_from_settings(project: Project) -> None:
     assert "<title>Child A: a test review - Kent Learning Hub</title>" in page
 
 
-def test_site_url_gives_a_sitemap_dated_from_the_content(project: Project) -> None:
+def test_site_url_gives_a_sitemap_dated_from_the_content(tmp_path: Path) -> None:
+    project = make_project(tmp_path, pdfs=False)
     settings = project.content_dir / "settings.yml"
     settings.write_text(
         settings.read_text(encoding="utf-8") + "site_url: https://example.org/learning/\n", encoding="utf-8"
@@ -212,13 +239,13 @@ def test_site_url_gives_a_sitemap_dated_from_the_content(project: Project) -> No
     assert "<lastmod>2024-03-01</lastmod>" in sitemap
 
 
-def test_a_build_killed_part_way_leaves_the_previous_site(tmp_path: Path) -> None:
+def test_a_build_killed_part_way_leaves_the_previous_site(sample_site: Project, tmp_path: Path) -> None:
     import signal
     import time
 
-    project = make_project(tmp_path, with_sample_reviews=True)
-    assert run("build", "--project", str(project.root)).exit_code == 0
+    project = copy_project(sample_site, tmp_path / "project")  # built, without PDFs
     before = snapshot(project.site_dir)
+    assert "reviews/kent-2019-child-j/index.html" in before
     review = project.content_dir / "reviews" / "kent-2019-child-j.md"
     review.write_text(
         review.read_text(encoding="utf-8").replace("Child J: non-accidental", "Child J: changed"), encoding="utf-8"
@@ -227,7 +254,7 @@ def test_a_build_killed_part_way_leaves_the_previous_site(tmp_path: Path) -> Non
     # Kill it while it is writing the site: once MkDocs' staging folder exists.
     deadline = time.monotonic() + 120
     while not list(project.root.glob(".site-new-*")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+        time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL

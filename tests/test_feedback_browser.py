@@ -10,13 +10,13 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 from browsing import free_port, serve_directory, wait_for
-from conftest import make_project
+from conftest import change_settings, make_project
 from playwright.sync_api import Browser, Page, expect
 
 from generator.build import Project, build
@@ -27,34 +27,41 @@ REVIEW = "wiltshire-child-k"
 
 
 class FeedbackSite:
-    """The sample site built with a delivery setting, served, with the feedback service running."""
+    """The sample site (no PDFs) built with a delivery setting and served; the feedback service
+    is started for one test at a time, each time with an empty database."""
 
     def __init__(self, root: Path, delivery: str) -> None:
         self.site_port, self.service_port = free_port(), free_port()
         self.site_url = f"http://127.0.0.1:{self.site_port}/"
         self.service_url = f"http://127.0.0.1:{self.service_port}/feedback"
-        self.project = make_project(root, with_sample_reviews=True)
-        path = self.project.content_dir / "settings.yml"
-        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
-        settings["feedback"]["delivery"] = delivery
-        settings["feedback"]["endpoint"] = self.service_url
-        settings["site_url"] = self.site_url
-        path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        self.project = make_project(root, with_sample_reviews=True, pdfs=False)
+        change_settings(
+            self.project,
+            {"feedback": {"delivery": delivery, "endpoint": self.service_url}, "site_url": self.site_url},
+        )
         build(self.project)
-        self.db = root / "feedback.sqlite3"
         self.server, _ = serve_directory(self.project.site_dir, self.site_port)
-        self.service: subprocess.Popen | None = None
+        self.db: Path | None = None
 
-    def start_service(self) -> None:
+    @contextmanager
+    def service(self, db: Path) -> Iterator[FeedbackSite]:
+        """The feedback service, running with the database ``db`` until the block ends."""
         command = [
             sys.executable, "-m", "generator", "feedback", "serve", "--project", str(self.project.root),
-            "--db", str(self.db), "--port", str(self.service_port), "--allow-origin", self.site_url.rstrip("/"),
+            "--db", str(db), "--port", str(self.service_port), "--allow-origin", self.site_url.rstrip("/"),
         ]  # fmt: skip
-        self.service = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        wait_for(f"http://127.0.0.1:{self.service_port}/health", self.service)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.db = db
+        try:
+            wait_for(f"http://127.0.0.1:{self.service_port}/health", process)
+            yield self
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+            self.db = None
 
     def rows(self) -> list[dict]:
-        if not self.db.exists():
+        if self.db is None or not self.db.exists():
             return []
         with sqlite3.connect(self.db) as connection:
             return [
@@ -62,19 +69,27 @@ class FeedbackSite:
                 for briefing, answers in connection.execute("select briefing, answers from submissions order by id")
             ]
 
-    def close(self) -> None:
-        if self.service is not None:
-            self.service.terminate()
-            self.service.communicate(timeout=10)
-        self.server.shutdown()
+
+@pytest.fixture(scope="module")
+def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], FeedbackSite]]:
+    """The site for a delivery setting, built the first time a test of this module asks for it."""
+    sites: dict[str, FeedbackSite] = {}
+
+    def site(delivery: str) -> FeedbackSite:
+        if delivery not in sites:
+            sites[delivery] = FeedbackSite(tmp_path_factory.mktemp(delivery), delivery)
+        return sites[delivery]
+
+    yield site
+    for built in sites.values():
+        built.server.shutdown()
 
 
 @pytest.fixture
-def service_site(tmp_path: Path) -> Iterator[FeedbackSite]:
-    site = FeedbackSite(tmp_path, "service")
-    site.start_service()
-    yield site
-    site.close()
+def service_site(feedback_site: Callable[[str], FeedbackSite], tmp_path: Path) -> Iterator[FeedbackSite]:
+    """The site with the "service" delivery, its service running with a new database."""
+    with feedback_site("service").service(tmp_path / "feedback.sqlite3") as site:
+        yield site
 
 
 def fill_in(page: Page, marker: str) -> None:
@@ -129,48 +144,47 @@ def test_submit_without_javascript_gets_a_confirmation_page(browser: Browser, se
     context.close()
 
 
-def test_failed_sending_is_plain_and_keeps_the_answers(browser: Browser, tmp_path: Path) -> None:
-    site = FeedbackSite(tmp_path, "service")  # the service is never started
-    try:
-        page = browser.new_page()
-        page.goto(site.site_url + f"reviews/{REVIEW}/")
-        fill_in(page, "kept")
-        page.click("#ll-feedback button[type=submit]")
-        expect(page.locator("#ll-feedback-status")).to_have_text(re.compile("Your answers were not sent"))
-        expect(page.locator("#fb-answers-1")).to_have_value("We talked about the protocol. kept")
-        with page.expect_download() as download:
-            page.click("#ll-feedback [data-action=save]")
-        saved = Path(download.value.path()).read_text(encoding="utf-8")
-        assert "We talked about the protocol. kept" in saved and "Police" in saved
-        page.close()
-    finally:
-        site.close()
+def test_failed_sending_is_plain_and_keeps_the_answers(
+    browser: Browser, feedback_site: Callable[[str], FeedbackSite]
+) -> None:
+    site = feedback_site("service")  # its service is not running
+    page = browser.new_page()
+    page.goto(site.site_url + f"reviews/{REVIEW}/")
+    fill_in(page, "kept")
+    page.click("#ll-feedback button[type=submit]")
+    expect(page.locator("#ll-feedback-status")).to_have_text(re.compile("Your answers were not sent"))
+    expect(page.locator("#fb-answers-1")).to_have_value("We talked about the protocol. kept")
+    with page.expect_download() as download:
+        page.click("#ll-feedback [data-action=save]")
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "We talked about the protocol. kept" in saved and "Police" in saved
+    page.close()
 
 
-def test_email_delivery_offers_an_email_with_the_answers(browser: Browser, tmp_path: Path) -> None:
-    site = FeedbackSite(tmp_path, "email")
-    try:
-        page = browser.new_page()
-        page.goto(site.site_url + f"reviews/{REVIEW}/")
-        assert page.locator("#ll-feedback").get_attribute("action").startswith("mailto:learning@example.org")
-        fill_in(page, "by e-mail")
-        page.click("#ll-feedback button[type=submit]")
-        expect(page.locator("#ll-feedback-status")).to_have_text(re.compile("e-mail program should now open"))
-        mailto = urllib.parse.unquote(page.locator("#ll-feedback").get_attribute("data-mailto"))
-        assert mailto.startswith("mailto:learning@example.org?subject=Feedback on the briefing: ")
-        assert "We talked about the protocol. by e-mail" in mailto and "Number of people taking part" in mailto
-        with page.expect_download() as download:
-            page.click("#ll-feedback [data-action=save]")
-        assert "We talked about the protocol. by e-mail" in Path(download.value.path()).read_text(encoding="utf-8")
-        page.close()
-    finally:
-        site.close()
+def test_email_delivery_offers_an_email_with_the_answers(
+    browser: Browser, feedback_site: Callable[[str], FeedbackSite]
+) -> None:
+    site = feedback_site("email")
+    page = browser.new_page()
+    page.goto(site.site_url + f"reviews/{REVIEW}/")
+    assert page.locator("#ll-feedback").get_attribute("action").startswith("mailto:learning@example.org")
+    fill_in(page, "by e-mail")
+    page.click("#ll-feedback button[type=submit]")
+    expect(page.locator("#ll-feedback-status")).to_have_text(re.compile("e-mail program should now open"))
+    mailto = urllib.parse.unquote(page.locator("#ll-feedback").get_attribute("data-mailto"))
+    assert mailto.startswith("mailto:learning@example.org?subject=Feedback on the briefing: ")
+    assert "We talked about the protocol. by e-mail" in mailto and "Number of people taking part" in mailto
+    with page.expect_download() as download:
+        page.click("#ll-feedback [data-action=save]")
+    assert "We talked about the protocol. by e-mail" in Path(download.value.path()).read_text(encoding="utf-8")
+    page.close()
 
 
-def test_endpoint_delivery_posts_the_form_normally(browser: Browser, tmp_path: Path) -> None:
-    site = FeedbackSite(tmp_path, "endpoint")
-    site.start_service()  # any service that accepts a normal POST; here the project's own
-    try:
+def test_endpoint_delivery_posts_the_form_normally(
+    browser: Browser, feedback_site: Callable[[str], FeedbackSite], tmp_path: Path
+) -> None:
+    # Any service that accepts a normal POST; here the project's own.
+    with feedback_site("endpoint").service(tmp_path / "feedback.sqlite3") as site:
         page = browser.new_page()
         page.goto(site.site_url + f"reviews/{REVIEW}/")
         fill_in(page, "endpoint")
@@ -179,18 +193,13 @@ def test_endpoint_delivery_posts_the_form_normally(browser: Browser, tmp_path: P
         expect(page.locator("body")).to_contain_text("Thank you")
         assert [row["answers-1"] for row in site.rows()] == ["We talked about the protocol. endpoint"]
         page.close()
-    finally:
-        site.close()
 
 
-def test_blank_record_prints_clean(browser: Browser, tmp_path: Path) -> None:
-    project: Project = make_project(tmp_path, with_sample_reviews=True)
-    build(project)
-    port = free_port()
-    server, _ = serve_directory(project.site_dir, port)
+def test_blank_record_prints_clean(browser: Browser, sample_site: Project) -> None:
+    server, url = serve_directory(sample_site.site_dir)
     try:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/reviews/{REVIEW}/")
+        page.goto(url + f"reviews/{REVIEW}/")
         page.click("text=Print a blank team discussion record")
         page.wait_for_url(re.compile(f"/records/{REVIEW}/$"))
         page.emulate_media(media="print")

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from conftest import MINIMAL_REVIEW, REPO, write_review
+from conftest import MINIMAL_REVIEW, REPO, change_settings, write_review
 
 from generator.build import Project, check
 from generator.model.feedback_form import form_fields, reflection_questions
@@ -36,12 +36,7 @@ class FormParser(HTMLParser):
 
 
 def set_delivery(project: Project, delivery: str, endpoint: str | None) -> None:
-    path = project.content_dir / "settings.yml"
-    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
-    settings["feedback"]["delivery"] = delivery
-    if endpoint:
-        settings["feedback"]["endpoint"] = endpoint
-    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    change_settings(project, {"feedback": {"delivery": delivery} | ({"endpoint": endpoint} if endpoint else {})})
 
 
 def form_of(project: Project) -> FormParser:

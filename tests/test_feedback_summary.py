@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 from click.testing import CliRunner
-from conftest import make_project
+from conftest import change_settings, make_project
 from content_facts import text_of
 
 from generator.build import check
@@ -14,12 +13,8 @@ from generator.model.feedback_form import check_submission
 
 
 def test_published_summary_has_figures_and_no_personal_data(tmp_path) -> None:
-    project = make_project(tmp_path / "site", with_sample_reviews=True)
-    settings_path = project.content_dir / "settings.yml"
-    settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
-    settings["feedback"]["publish_summary"] = True
-    settings["make_pdfs"] = False
-    settings_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    project = make_project(tmp_path / "site", with_sample_reviews=True, pdfs=False)
+    change_settings(project, {"feedback": {"publish_summary": True}})
     site = check(project)
     store = Store(tmp_path / "feedback.sqlite3")
     for people, usefulness in ((6, "4"), (9, "5")):
@@ -63,10 +58,7 @@ def test_published_summary_has_figures_and_no_personal_data(tmp_path) -> None:
 
 def test_summary_page_without_feedback_says_so(tmp_path) -> None:
     project = make_project(tmp_path, with_sample_reviews=False)
-    settings_path = project.content_dir / "settings.yml"
-    settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
-    settings["feedback"]["publish_summary"] = True
-    settings_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    change_settings(project, {"feedback": {"publish_summary": True}})
     assert CliRunner().invoke(main, ["build", "--project", str(project.root)]).exit_code == 0
     assert "No feedback has been published yet." in text_of(
         (project.site_dir / "feedback" / "index.html").read_text(encoding="utf-8")

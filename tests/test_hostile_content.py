@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_REVIEW, write_review
+from conftest import MINIMAL_REVIEW, make_project, write_review
+from playwright.sync_api import expect
 
 from generator.build import Project, check
 from generator.cli import main
@@ -72,31 +75,75 @@ def hostile_review() -> str:
     )
 
 
-def test_markup_in_every_text_field_is_shown_as_text(project: Project) -> None:
+ESCAPED = html.escape(ATTACK, quote=False)
+"""The attack as it must appear in a page: as text."""
+RAW = ("<script>alert", "<img src=x", "onerror=")
+"""Pieces of the attack that would run if they reached a page unescaped."""
+SHOWN_ON_BRIEFING = {
+    "title": "Child A: a test review ",
+    "board": "Test Safeguarding Children Partnership ",
+    "pseudonyms": "<strong>Pseudonym:</strong> Child A ",
+    "case summary": "The case summary. ",
+    "narrative": "What happened. ",
+    "learning point": "Share what you know. ",
+    "question": "How do you share? ",
+    "good practice": "Good ",
+    "recommendation": "Do it ",
+    "board question": "Asked ",
+    "further reading": "Read ",
+    "report title": "Full report ",
+}
+"""Each text field shown on the briefing, by the text the hostile review puts before the attack."""
+
+
+def unescaped(text: str) -> list[str]:
+    """The pieces of the attack left in ``text`` once every correctly escaped copy is taken out:
+    an unescaped copy is found even beside an escaped one."""
+    rest = text.replace(ESCAPED, "")
+    return [piece for piece in RAW if piece in rest]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A project whose one review has the attack in every text field, built (without PDFs)."""
+    project = make_project(tmp_path_factory.mktemp("hostile"), pdfs=False)
     write_review(project, "a.md", hostile_review())
-    settings = project.content_dir / "settings.yml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
     assert len(check(project).reviews) == 1
     result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
     assert result.exit_code == 0, result.output
-    for page in project.site_dir.rglob("*.html"):
-        markup = page.read_text(encoding="utf-8")
-        assert "<script>alert" not in markup, page
-        assert "<img src=x" not in markup, page
-        assert "onerror=alert" not in markup or "&lt;img src=x onerror=alert(2)&gt;" in markup, page
-    briefing = (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
+    return project
+
+
+def test_markup_in_every_text_field_is_shown_as_text(hostile_site: Project) -> None:
+    site = hostile_site.site_dir
+    built = sorted(
+        path
+        for path in site.rglob("*")
+        if path.suffix in (".html", ".json", ".xml") and path.relative_to(site).parts[0] != "assets"
+    )
+    assert len(built) > 20
+    leaks = {path.relative_to(site).as_posix(): unescaped(path.read_text(encoding="utf-8")) for path in built}
+    assert {path: pieces for path, pieces in leaks.items() if pieces} == {}
+    briefing = (site / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
     assert briefing.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 10
+    assert [field for field, before in SHOWN_ON_BRIEFING.items() if before + ESCAPED not in briefing] == []
+    listing = (site / "reviews" / "index.html").read_text(encoding="utf-8")
+    assert "A short summary. " + ESCAPED in listing
+    # Material puts the search index's titles and texts into the results as HTML: there the
+    # attack must be escaped too (decoded from JSON, whatever escapes JSON itself uses), and it
+    # must be there, so that a search for it finds it.
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert [(doc["location"], key) for doc in docs for key in ("title", "text") if unescaped(doc[key])] == []
+    [point] = [doc for doc in docs if doc["location"] == "reviews/test-2024-child-a/#lp-1-1"]
+    assert "Share what you know. " + ESCAPED in point["title"]
+    assert sum(ESCAPED in doc["title"] + doc["text"] for doc in docs) >= 10
 
 
 @pytest.mark.browser
-def test_markup_never_runs_in_the_browser_even_in_search_results(project: Project, page) -> None:
+def test_markup_never_runs_in_the_browser_even_in_search_results(hostile_site: Project, page) -> None:
     from browsing import search, serve_directory
 
-    write_review(project, "a.md", hostile_review())
-    settings = project.content_dir / "settings.yml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
-    assert CliRunner().invoke(main, ["build", "--project", str(project.root)]).exit_code == 0
-    server, url = serve_directory(project.site_dir)
+    server, url = serve_directory(hostile_site.site_dir)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
@@ -109,9 +156,10 @@ def test_markup_never_runs_in_the_browser_even_in_search_results(project: Projec
             "themes/information-sharing/",
         ):
             page.goto(url + path)
-        search(page, "alert script share")
-        page.wait_for_timeout(500)
-        assert page.locator(".md-search-result__item").count() > 0
+        # search() returns once every result is on the page.
+        assert search(page, "alert script share") > 0
+        results = page.locator(".md-search-result__item")
+        expect(results.first).to_contain_text("<script>alert(1)</script>")
         assert page.locator(".md-search-result img, .md-search-result script").count() == 0
     finally:
         server.shutdown()

@@ -50,12 +50,13 @@ PAGES = [
 ]
 
 
-def test_every_page_type_is_valid_html(sample_site: Project) -> None:
+def test_every_page_type_is_valid_html(sample_site_with_pdfs: Project) -> None:
+    """In the site with PDFs, whose pages link to them."""
     if not VNU.exists() or not shutil.which("java"):
         if os.environ.get("CI"):
             raise AssertionError("vnu-jar (npm install) and Java are needed")
         pytest.skip("needs vnu-jar (npm install) and Java")
-    paths = [str(sample_site.site_dir / page) for page in PAGES]
+    paths = [str(sample_site_with_pdfs.site_dir / page) for page in PAGES]
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *paths],
         capture_output=True,

@@ -10,10 +10,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 from browsing import search, serve_directory
 from click.testing import CliRunner
-from conftest import make_project
+from conftest import change_settings, make_project
 from playwright.sync_api import expect
 
 from generator.build import Project
@@ -41,8 +40,9 @@ def parse(path: Path) -> Links:
     return parser
 
 
-def test_every_internal_link_and_anchor_resolves(sample_site: Project) -> None:
-    site = sample_site.site_dir
+def test_every_internal_link_and_anchor_resolves(sample_site_with_pdfs: Project) -> None:
+    """In the site with PDFs, so that the links to them are followed too."""
+    site = sample_site_with_pdfs.site_dir
     pages = {path: parse(path) for path in site.rglob("*.html")}
     broken = []
     checked = 0
@@ -68,15 +68,17 @@ def test_every_internal_link_and_anchor_resolves(sample_site: Project) -> None:
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{page.relative_to(site)}: {link} (no #{parts.fragment})")
     assert checked > 1000
+    assert any(link.endswith(".pdf") for parsed in pages.values() for link in parsed.links)
     assert broken == []
 
 
-def test_feedback_and_browse_links_point_into_the_site(sample_site: Project) -> None:
+def test_feedback_and_browse_links_point_into_the_site(sample_site_with_pdfs: Project) -> None:
     """Links written as raw HTML (not checked by MkDocs) are covered by the walk above; make sure
     the walk sees them."""
-    briefing = (sample_site.site_dir / "reviews" / "kent-2019-child-j" / "index.html").read_text(encoding="utf-8")
+    site = sample_site_with_pdfs.site_dir
+    briefing = (site / "reviews" / "kent-2019-child-j" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="../../records/kent-2019-child-j/"', briefing)
-    browse = (sample_site.site_dir / "browse" / "index.html").read_text(encoding="utf-8")
+    browse = (site / "browse" / "index.html").read_text(encoding="utf-8")
     assert 'href="../reviews/kent-2019-child-j/"' in browse
 
 
@@ -108,11 +110,8 @@ def test_site_works_from_a_sub_path(sample_site: Project, tmp_path: Path, page) 
 def test_offline_build_works_from_a_folder_with_search(tmp_path: Path, page) -> None:
     """For an intranet share: open site/index.html straight from disk (file://), with search,
     and still no request to any other host."""
-    project = make_project(tmp_path, with_sample_reviews=True)
-    path = project.content_dir / "settings.yml"
-    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
-    settings.update(offline=True, make_pdfs=False)
-    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    project = make_project(tmp_path, with_sample_reviews=True, pdfs=False)
+    change_settings(project, {"offline": True})
     result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
     assert result.exit_code == 0, result.output
     home = (project.site_dir / "index.html").as_uri()

@@ -79,11 +79,11 @@ def test_seven_minute_briefing_has_seven_numbered_tiles(sample_site: Project, re
 
 
 @pytest.mark.parametrize("review_id", sorted(SAMPLE))
-def test_pdfs_have_selectable_text_metadata_and_page_limits(sample_site: Project, review_id: str) -> None:
+def test_pdfs_have_selectable_text_metadata_and_page_limits(sample_site_with_pdfs: Project, review_id: str) -> None:
     review = SAMPLE[review_id]
     points = [point["point"] for section in review["sections"] for point in section["learning_points"]]
-    briefing, briefing_text = pdf_text(sample_site.site_dir / "pdf" / f"{review_id}.pdf")
-    seven, seven_text = pdf_text(sample_site.site_dir / "pdf" / f"{review_id}-7-minute.pdf")
+    briefing, briefing_text = pdf_text(sample_site_with_pdfs.site_dir / "pdf" / f"{review_id}.pdf")
+    seven, seven_text = pdf_text(sample_site_with_pdfs.site_dir / "pdf" / f"{review_id}-7-minute.pdf")
     for point in points:
         assert squash(point) in briefing_text
         assert squash(point) in seven_text
@@ -99,8 +99,10 @@ def test_pdfs_have_selectable_text_metadata_and_page_limits(sample_site: Project
             assert reader.metadata["/CreationDate"] == "D:" + str(review["published"]).replace("-", "")
 
 
-def test_pdfs_are_linked_from_the_briefing(sample_site: Project) -> None:
-    markup = (sample_site.site_dir / "reviews" / "kent-2019-child-j" / "index.html").read_text(encoding="utf-8")
+def test_pdfs_are_linked_from_the_briefing(sample_site_with_pdfs: Project) -> None:
+    markup = (sample_site_with_pdfs.site_dir / "reviews" / "kent-2019-child-j" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert 'href="../../pdf/kent-2019-child-j.pdf"' in markup
     assert 'href="../../pdf/kent-2019-child-j-7-minute.pdf"' in markup
     assert 'href="../../sessions/kent-2019-child-j/"' in markup
