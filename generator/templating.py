@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import jinja2
 
@@ -26,6 +28,8 @@ def environment() -> jinja2.Environment:
         autoescape=True,
     )
     env.filters["display_date"] = display_date
+    env.filters["join_names"] = join_names
+    env.filters["names_of"] = names_of
     env.globals.update(board_key=board_key)
     return env
 
@@ -38,3 +42,15 @@ def display_date(published: PublicationDate, not_dated: str = "Not dated") -> st
 def board_key(board: str) -> str:
     """A board's name as a filter value in a link: lowercase words joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", board.lower()))
+
+
+def join_names(names: list[str], and_word: str = "and") -> str:
+    """``A``, ``A and B``, ``A, B and C``: names as a sentence gives them."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {and_word} {names[-1]}"
+
+
+def names_of(keys: list[str], vocabulary: Mapping[str, Any]) -> list[str]:
+    """The names of vocabulary entries, in the order of ``keys``."""
+    return [vocabulary[key].name for key in keys]

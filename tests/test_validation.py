@@ -21,7 +21,7 @@ def test_minimal_review_is_valid(project: Project) -> None:
     [entry] = site.reviews
     assert entry.review.id == "test-2024-child-a"
     assert entry.case_summary == "The case summary."
-    assert entry.review.sections[0].learning_points[0].questions == ["How do you share?"]
+    assert [q.question for q in entry.review.sections[0].learning_points[0].questions] == ["How do you share?"]
 
 
 def test_yaml_syntax_error_gives_the_real_line(project: Project) -> None:

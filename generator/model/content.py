@@ -32,6 +32,16 @@ class ReviewEntry:
 
 
 @dataclass(frozen=True)
+class BoardView:
+    """The settings that apply to one review's pages: its board's own, else the site's."""
+
+    standing_questions: list[str]
+    seven_minute_headings: list[str]
+    contact_email: str
+    feedback_endpoint: str | None
+
+
+@dataclass(frozen=True)
 class Content:
     """All content, validated and cross-checked: what the render stage works from. (The *site*
     is what MkDocs builds from the rendered pages.)"""
@@ -48,6 +58,18 @@ class Content:
     """The feedback summary to publish, when the settings ask for it and there is one."""
     warnings: tuple[ContentError, ...] = ()
     """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
+
+    def board_of(self, review: Review) -> BoardView:
+        """The settings for ``review``'s pages: those of the first of its boards that has its
+        own, falling back to the site's for anything that board leaves out."""
+        site = self.settings
+        own = next((site.boards[name] for name in review.board if name in site.boards), None)
+        return BoardView(
+            standing_questions=(own and own.standing_questions) or site.standing_questions,
+            seven_minute_headings=(own and own.seven_minute_headings) or site.seven_minute_headings,
+            contact_email=(own and own.contact_email) or site.contact_email,
+            feedback_endpoint=(own and own.feedback_endpoint) or site.feedback.endpoint,
+        )
 
     def content_epoch(self) -> int:
         """The time stamp MkDocs puts in the sitemap: the newest publication date in the

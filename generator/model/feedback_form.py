@@ -47,7 +47,7 @@ class FormField:
 def reflection_questions(entry: ReviewEntry) -> list[str]:
     """Every reflection question of a briefing, in page order."""
     return [
-        question
+        question.question
         for section in entry.review.sections
         for point in section.learning_points
         for question in point.questions

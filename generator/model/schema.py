@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from generator.model.dates import PublicationDate
 
@@ -42,13 +51,55 @@ class Link(Strict):
     """Its address; leave it out if the document has none, and the title is shown alone."""
 
 
+WrittenBy = Literal["review", "board"]
+"""Who wrote a sentence: the review (its report), or the board for the briefing."""
+
+PointKind = Literal["learning point", "finding", "lesson", "conclusion", "learning theme", "key message"]
+"""What a review calls a point of its learning."""
+
+
+def _as_list(value: object) -> object:
+    """One value written alone, as a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _as_question(value: object) -> object:
+    """A question written as plain text, as a question with nothing more said of it."""
+    return {"question": value} if isinstance(value, str) else value
+
+
+class Question(Strict):
+    """A reflection question. Written as plain text it is the board's; written as a set of
+    fields it can say it is the review's own, and where in the report it is."""
+
+    question: Text
+    """The question."""
+    written_by: WrittenBy = "board"
+    """``board`` (written for the briefing; the default) or ``review`` (asked by the review)."""
+    source: Text | None = None
+    """Where in the report it is, such as ``p. 23, §5.1.3`` (optional)."""
+
+    def __str__(self) -> str:
+        return self.question
+
+
 class LearningPoint(Strict):
-    """One learning point, with the questions a team reflects on."""
+    """One point of the review's learning, with the questions a team reflects on."""
 
     point: Text
     """The learning point itself, one or two sentences."""
-    questions: list[Text] = Field(min_length=1)
-    """Reflection questions for a team: at least one."""
+    kind: PointKind = "learning point"
+    """What the review calls it: ``learning point`` (the default), ``finding``, ``lesson``,
+    ``conclusion``, ``learning theme`` or ``key message``."""
+    written_by: WrittenBy = "review"
+    """``review`` (the review's own learning, restated; the default) or ``board`` (drawn by the
+    board for the briefing)."""
+    source: Text | None = None
+    """Where in the report it is, such as ``p. 23, §5.1.3`` (optional)."""
+    questions: list[Annotated[Question, BeforeValidator(_as_question)]] = Field(min_length=1)
+    """Reflection questions for a team: at least one. Plain text is a question the board wrote
+    for the briefing; a question the review itself asks is written as ``question:`` with
+    ``written_by: review`` (and ``source:`` if you like)."""
     agencies: list[Key] = []
     """Agencies this point is addressed to (keys from ``agencies.yml``)."""
     themes: list[Key] = []
@@ -62,10 +113,17 @@ class Section(Strict):
     """The section's heading."""
     themes: list[Key] = []
     """Themes of this section (keys from ``themes.yml``); if empty, the review's themes."""
-    narrative: Text
-    """What happened in the case and why it matters (Markdown)."""
-    learning_points: list[LearningPoint] = Field(min_length=1)
-    """The learning points of this section: at least one."""
+    narrative: str = ""
+    """What happened in the case and why it matters (Markdown); a section needs a narrative,
+    learning points, or both."""
+    learning_points: list[LearningPoint] = []
+    """The learning points of this section, if it has any."""
+
+    @model_validator(mode="after")
+    def _check_not_empty(self) -> Section:
+        if not self.narrative.strip() and not self.learning_points:
+            raise ValueError("a section needs a narrative, learning points, or both")
+        return self
 
 
 class Recommendation(Strict):
@@ -73,8 +131,13 @@ class Recommendation(Strict):
 
     recommendation: Text
     """What the review recommends."""
-    addressed_to: list[Key] = Field(min_length=1)
-    """Whom it is addressed to (keys from ``agencies.yml``)."""
+    addressed_to: list[Text] = Field(min_length=1)
+    """Whom it is addressed to: keys from ``agencies.yml``, or the names of partnerships, boards
+    or local authorities as the report gives them (``Flintshire County Council``, ``LA1``)."""
+    written_by: WrittenBy = "review"
+    """``review`` (the default) or ``board`` (a recommendation the board made itself)."""
+    source: Text | None = None
+    """Where in the report it is, such as ``p. 41, recommendation 3`` (optional)."""
 
 
 class Report(Strict):
@@ -98,6 +161,19 @@ class AllowedDetail(Strict):
     """Why it is safe to publish."""
 
 
+class Subject(Strict):
+    """A person the review is about."""
+
+    pseudonym: Text | None = None
+    """The pseudonym the report uses for them; leave it out if the report uses none."""
+    age_group: Key
+    """Their age group (a key from ``age_groups.yml``)."""
+    age: Text | None = None
+    """Their age as the report gives it, in words (optional)."""
+    description: Text | None = None
+    """Who they were, in a few words, as the report describes them (optional)."""
+
+
 class Review(Strict):
     """One case review: the front matter of a file in ``content/reviews/``."""
 
@@ -106,12 +182,22 @@ class Review(Strict):
     alone is not unique."""
     title: Text
     """Title of the briefing."""
-    pseudonyms: list[Text] = Field(min_length=1)
-    """Pseudonym(s) the report uses, exactly as published."""
-    review_type: Key
-    """Kind of review (a key from ``review_types.yml``)."""
-    board: Text
-    """The board or partnership that published the review."""
+    reference: Text | None = None
+    """The report's own reference, for a review known by it rather than by a pseudonym (such as
+    ``CPR FLINT 2``; optional)."""
+    subjects: list[Subject] = []
+    """The people the review is about, each with a pseudonym (or none), an age group and a few
+    words: for a review about more than one person. Otherwise use ``pseudonyms`` and
+    ``age_group``."""
+    pseudonyms: list[Text] = Field(default=[], validate_default=True)
+    """Pseudonym(s) the report uses, exactly as published (the child, adult or family). Needed
+    unless the review has a ``reference`` or ``subjects`` with pseudonyms."""
+    review_type: Annotated[list[Key], BeforeValidator(_as_list), Field(min_length=1)]
+    """Kind of review (a key from ``review_types.yml``), or a list of them for a review that is
+    several kinds at once (a joint SAR and DHR)."""
+    board: Annotated[list[Text], BeforeValidator(_as_list), Field(min_length=1)]
+    """The board or partnership that published the review, or a list of them for a review
+    commissioned jointly."""
     nation: Literal["England", "Wales", "Scotland", "Northern Ireland"]
     """England, Wales, Scotland or Northern Ireland."""
     published: PublicationDate
@@ -121,8 +207,9 @@ class Review(Strict):
     as archived and left out of the newest briefings)."""
     publish_from: datetime.date | None = None
     """Embargo: the review is left out of the site until this date (``YYYY-MM-DD``, optional)."""
-    age_group: Key
-    """Age group of the person at the centre of the review (a key from ``age_groups.yml``)."""
+    age_group: Key | None = Field(default=None, validate_default=True)
+    """Age group of the person at the centre of the review (a key from ``age_groups.yml``);
+    for a review about several people, give each one's under ``subjects`` instead."""
     subject_age: Text | None = None
     """The age as the report gives it, in words (optional)."""
     themes: list[Key] = Field(min_length=1)
@@ -150,6 +237,42 @@ class Review(Strict):
     optional)."""
     anonymity_allow: list[AllowedDetail] = []
     """Details the anonymity check flags that have been reviewed and may be published (optional)."""
+
+    @field_validator("pseudonyms")
+    @classmethod
+    def _check_named(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        subjects = info.data.get("subjects") or []
+        if not value and not info.data.get("reference") and not any(s.pseudonym for s in subjects):
+            raise ValueError(
+                "give the pseudonym(s) the report uses, or, if it uses none, its reference "
+                "(reference: CPR FLINT 2)"
+            )
+        return value
+
+    @field_validator("age_group")
+    @classmethod
+    def _check_age(cls, value: str | None, info: ValidationInfo) -> str | None:
+        subjects = info.data.get("subjects") or []
+        if value is None and not subjects:
+            raise ValueError("give the age group of the person the review is about, or list each person under subjects")
+        if value is not None and subjects:
+            raise ValueError("give each person's age group under subjects, not here as well")
+        return value
+
+    @property
+    def names(self) -> list[str]:
+        """Every pseudonym the review uses, its people's included."""
+        return list(dict.fromkeys([*self.pseudonyms, *(s.pseudonym for s in self.subjects if s.pseudonym)]))
+
+    @property
+    def age_groups(self) -> list[str]:
+        """The age group of each person the review is about."""
+        return list(dict.fromkeys(s.age_group for s in self.subjects)) if self.subjects else [self.age_group or ""]
+
+    @property
+    def addressees(self) -> list[str]:
+        """Every agency key and organisation name its recommendations are addressed to."""
+        return list(dict.fromkeys(name for item in self.recommendations for name in item.addressed_to))
 
 
 class CaseSummary(Strict):
@@ -359,6 +482,25 @@ class QuickExit(Strict):
     """Where it goes: an ordinary site such as a weather or news page."""
 
 
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
+"""One e-mail address."""
+
+
+class BoardSettings(Strict):
+    """What one board sets for its own briefings, in ``content/settings.yml`` under
+    ``boards:`` (for a site that publishes for several boards); anything left out is the site's."""
+
+    standing_questions: list[Text] | None = Field(default=None, min_length=1)
+    """Questions asked at the end of this board's briefings."""
+    seven_minute_headings: list[Text] | None = Field(default=None, min_length=7, max_length=7)
+    """The headings of the seven tiles of this board's 7-minute briefings."""
+    contact_email: Email | None = None
+    """Where teams send feedback and questions about this board's briefings."""
+    feedback_endpoint: Url | None = None
+    """The address the feedback form on this board's briefings posts to (for the ``service`` and
+    ``endpoint`` deliveries)."""
+
+
 class Settings(Strict):
     """Site-wide settings, in ``content/settings.yml``."""
 
@@ -366,7 +508,7 @@ class Settings(Strict):
     """The site's name, shown in the header and the browser tab."""
     board_name: Text
     """The board or partnership that publishes the site."""
-    contact_email: Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
+    contact_email: Email
     """Where teams send feedback and questions."""
     site_url: Url | None = None
     """The address the site is published at (optional; used for the sitemap)."""
@@ -393,6 +535,9 @@ class Settings(Strict):
     offline: bool = False
     """Build for opening straight from a folder or file share (``file://``): pages become
     ``.html`` files and search works without a web server."""
+    boards: dict[Text, BoardSettings] = {}
+    """Settings of each board whose briefings this site publishes, by the board's name as reviews
+    give it (optional; for regional partnerships publishing for several boards)."""
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""

@@ -200,8 +200,9 @@ def briefing_anchors(content: Content, entry: ReviewEntry) -> set[str]:
     s = content.strings
     review = entry.review
     headings = [review.title, *(s[name] for name in BRIEFING_HEADINGS)]
-    if review.review_type in content.review_types:  # else its vocabulary has errors of its own
-        headings.append(s["what_is"].format(name=content.review_types[review.review_type].name))
+    for key in review.review_type:
+        if key in content.review_types:  # else its vocabulary has errors of its own
+            headings.append(s["what_is"].format(name=content.review_types[key].name))
     headings += [section.heading for section in review.sections]
     if review.board_questions:
         headings.append(s["board_questions"])

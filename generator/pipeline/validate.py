@@ -53,7 +53,7 @@ def validate(
     warnings = [
         warning
         for entry in entries
-        for warning in scan(documents[entry.source], entry.review.pseudonyms, settings.helplines, contacts)
+        for warning in scan(documents[entry.source], entry.review.names, settings.helplines, contacts)
     ]
     today = today or build_date()
     published = [
@@ -367,7 +367,9 @@ def _case_summary(document: Document, errors: list[ContentError]) -> str | None:
 
 REFERENCES: dict[tuple[str, ...], str] = {
     ("review_type",): "review_types.yml",
+    ("review_type", "*"): "review_types.yml",
     ("age_group",): "age_groups.yml",
+    ("subjects", "*", "age_group"): "age_groups.yml",
     ("themes", "*"): "themes.yml",
     ("agencies", "*"): "agencies.yml",
     ("sections", "*", "themes", "*"): "themes.yml",
@@ -376,6 +378,10 @@ REFERENCES: dict[tuple[str, ...], str] = {
     ("recommendations", "*", "addressed_to", "*"): "agencies.yml",
 }
 """Where a review names a vocabulary entry (``*`` is every item of a list), and which file."""
+
+NAMES_ALLOWED = {("recommendations", "*", "addressed_to", "*")}
+"""Where a review may name an organisation as the report does, instead of a vocabulary key: any
+value there that is not shaped like a key (lowercase letters, digits and hyphens) is a name."""
 
 VOCABULARY_ENTRY = {
     "review_types.yml": "review type",
@@ -410,6 +416,8 @@ def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]
         for loc, key in _values_at(document.data, pattern):
             if not isinstance(key, str) or key in vocabulary:
                 continue  # a wrong type is reported by the model
+            if pattern in NAMES_ALLOWED and not _is_key(key):
+                continue  # an organisation's name, as the report gives it
             message = unknown_entry_message(vocabulary_file, key, vocabulary)
             errors.append(ContentError(document.path, document.lines.line_of(loc), dotted(loc), message))
 

@@ -44,16 +44,16 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
     review = entry.review
     agencies = sorted(
         {a for section in review.sections for p in section.learning_points for a in p.agencies}
-        | {a for item in review.recommendations for a in item.addressed_to}
+        | {a for a in review.addressees if a in content.agencies}
         | set(review.agencies)
     )
     return {
         "theme": {key: content.themes[key].name for key in review.themes},
-        "type": {review.review_type: content.review_types[review.review_type].name},
-        "board": {board_key(review.board): review.board},
+        "type": {key: content.review_types[key].name for key in review.review_type},
+        "board": {board_key(name): name for name in review.board},
         "nation": {board_key(review.nation): review.nation},
         "year": {review.published.year_key: review.published.year.display(content.strings["not_dated"])},
-        "age": {review.age_group: content.age_groups[review.age_group].name},
+        "age": {key: content.age_groups[key].name for key in review.age_groups},
         "agency": {key: content.agencies[key].name for key in agencies},
     }
 

@@ -86,7 +86,7 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
                 "key": key,
                 "theme": theme,
                 "points": found,
-                "questions": list(dict.fromkeys(q for tagged in found for q in tagged.point.questions)),
+                "questions": list(dict.fromkeys(q.question for tagged in found for q in tagged.point.questions)),
                 "related_themes": related_themes(content, key, found),
             },
             (THEMES, REVIEWS),
@@ -110,7 +110,8 @@ def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Plann
     for entry in content.reviews:
         for item in entry.review.recommendations:
             for key in dict.fromkeys(item.addressed_to):
-                recommendations_to[key].append((entry, item))
+                if key in recommendations_to:  # else an organisation named as the report names it
+                    recommendations_to[key].append((entry, item))
     pages: dict[str, PlannedPage] = {}
     summary = []
     for key, agency in content.agencies.items():
@@ -131,7 +132,7 @@ def review_type_pages(content: Content) -> dict[str, PlannedPage]:
             {
                 "key": key,
                 "review_type": review_type,
-                "reviews": [e for e in content.reviews if e.review.review_type == key],
+                "reviews": [e for e in content.reviews if key in e.review.review_type],
             },
             (REVIEW_TYPES, REVIEWS),
         )

@@ -9,6 +9,7 @@ from generator.model.content import Content, ReviewEntry
 from generator.model.schema import Theme
 from generator.pipeline.render.page import PlannedPage
 from generator.pipeline.render.points import TaggedPoint
+from generator.templating import join_names
 
 SETTINGS = "content/settings.yml"
 REVIEWS = "content/reviews/"
@@ -48,13 +49,14 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
         "about": s["session_about_briefing"].format(
             title=review.title,
             link=addresses.link(here, addresses.briefing(review.id)),
-            board=review.board,
+            board=join_names(review.board, s["list_and"]),
             published=review.published.display(s["not_dated"]),
         ),
         "reading": reading,
         "groups": groups,
         "reviews": [entry],
         "subject": review.title,
+        "standing_questions": content.board_of(review).standing_questions,
     }
     sources = (entry.source, SETTINGS)
     return {
@@ -75,7 +77,8 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     reviews = [entry for entry in content.reviews if entry.review.id in by_review]
     groups = [
         PromptGroup(
-            f"{entry.review.title} ({entry.review.board}, {entry.review.published.display(s['not_dated'])})",
+            f"{entry.review.title} ({join_names(entry.review.board, s['list_and'])}, "
+            f"{entry.review.published.display(s['not_dated'])})",
             by_review[entry.review.id],
         )
         for entry in reviews
@@ -87,5 +90,6 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
         "groups": groups,
         "reviews": reviews,
         "subject": theme.name,
+        "standing_questions": content.settings.standing_questions,
     }
     return PlannedPage("session_plan.md.j2", plan, (THEMES, REVIEWS, SETTINGS))
