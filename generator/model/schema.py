@@ -189,9 +189,9 @@ class Review(Strict):
     """The people the review is about, each with a pseudonym (or none), an age group and a few
     words: for a review about more than one person. Otherwise use ``pseudonyms`` and
     ``age_group``."""
-    pseudonyms: list[Text] = Field(default=[], validate_default=True)
-    """Pseudonym(s) the report uses, exactly as published (the child, adult or family). Needed
-    unless the review has a ``reference`` or ``subjects`` with pseudonyms."""
+    pseudonyms: list[Text] = []
+    """Pseudonym(s) the report uses, exactly as published (the child, adult or family); leave it
+    out for a review that uses none (give its ``reference``) or names its ``subjects``."""
     review_type: Annotated[list[Key], BeforeValidator(_as_list), Field(min_length=1)]
     """Kind of review (a key from ``review_types.yml``), or a list of them for a review that is
     several kinds at once (a joint SAR and DHR)."""
@@ -207,9 +207,10 @@ class Review(Strict):
     as archived and left out of the newest briefings)."""
     publish_from: datetime.date | None = None
     """Embargo: the review is left out of the site until this date (``YYYY-MM-DD``, optional)."""
-    age_group: Key | None = Field(default=None, validate_default=True)
+    age_group: Key | None = None
     """Age group of the person at the centre of the review (a key from ``age_groups.yml``);
-    for a review about several people, give each one's under ``subjects`` instead."""
+    for a review about several people, give each one's under ``subjects`` instead, and leave
+    both out for a learning resource that is about no one person."""
     subject_age: Text | None = None
     """The age as the report gives it, in words (optional)."""
     themes: list[Key] = Field(min_length=1)
@@ -238,24 +239,10 @@ class Review(Strict):
     anonymity_allow: list[AllowedDetail] = []
     """Details the anonymity check flags that have been reviewed and may be published (optional)."""
 
-    @field_validator("pseudonyms")
-    @classmethod
-    def _check_named(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        subjects = info.data.get("subjects") or []
-        if not value and not info.data.get("reference") and not any(s.pseudonym for s in subjects):
-            raise ValueError(
-                "give the pseudonym(s) the report uses, or, if it uses none, its reference "
-                "(reference: CPR FLINT 2)"
-            )
-        return value
-
     @field_validator("age_group")
     @classmethod
     def _check_age(cls, value: str | None, info: ValidationInfo) -> str | None:
-        subjects = info.data.get("subjects") or []
-        if value is None and not subjects:
-            raise ValueError("give the age group of the person the review is about, or list each person under subjects")
-        if value is not None and subjects:
+        if value is not None and info.data.get("subjects"):
             raise ValueError("give each person's age group under subjects, not here as well")
         return value
 
@@ -267,7 +254,9 @@ class Review(Strict):
     @property
     def age_groups(self) -> list[str]:
         """The age group of each person the review is about."""
-        return list(dict.fromkeys(s.age_group for s in self.subjects)) if self.subjects else [self.age_group or ""]
+        if self.subjects:
+            return list(dict.fromkeys(s.age_group for s in self.subjects))
+        return [self.age_group] if self.age_group else []
 
     @property
     def addressees(self) -> list[str]:
