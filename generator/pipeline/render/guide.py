@@ -10,14 +10,28 @@ from pydantic import BaseModel
 
 from generator.errors import ContentError
 from generator.model.content import Content
-from generator.model.schema import CaseSummary, LearningPoint, Link, Recommendation, Report, Review, Section, Settings
+from generator.model.schema import (
+    BoardSettings,
+    CaseSummary,
+    LearningPoint,
+    Link,
+    Question,
+    Recommendation,
+    Report,
+    Review,
+    Section,
+    Settings,
+    Subject,
+)
 from generator.pipeline.validate import unknown_entry_message
 from generator.scaffold import EXAMPLE_ID, example_review_text
 
 DOCUMENTED = (
     ("Review (front matter)", Review),
     ("Each of `sections`", Section),
+    ("Each of `subjects`", Subject),
     ("Each of `learning_points`", LearningPoint),
+    ("A question written as `question:`", Question),
     ("Each of `recommendations`", Recommendation),
     ("Each of `further_reading`", Link),
     ("`report`", Report),
@@ -62,6 +76,7 @@ def guide_context(content: Content) -> dict[str, Any]:
             ModelDoc(title, " ".join((model.__doc__ or "").split()), field_docs(model)) for title, model in DOCUMENTED
         ],
         "settings_fields": field_docs(Settings),
+        "board_fields": field_docs(BoardSettings),
         "example": example_review_text(),
         "example_error": str(example_error(content)),
     }
