@@ -82,7 +82,7 @@ def change_settings(project: Project, changes: dict) -> None:
     path = project.content_dir / "settings.yml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     for key, value in changes.items():
-        settings[key] = {**settings[key], **value} if isinstance(value, dict) else value
+        settings[key] = {**settings.get(key, {}), **value} if isinstance(value, dict) else value
     path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
