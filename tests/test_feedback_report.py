@@ -17,6 +17,8 @@ from generator.feedback.store import Store
 from generator.model.content import Content
 from generator.model.feedback_form import check_submission
 
+pytest_plugins = ["postgres"]  # the database fixtures: each test on SQLite, then on PostgreSQL (tests/postgres.py)
+
 KENT = "kent-2019-child-j"
 WILTSHIRE = "wiltshire-child-k"
 WARWICKSHIRE = "warwickshire-2018-child-k"
@@ -93,20 +95,20 @@ FREE_TEXT = [
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Content, Path]:
-    """The sample reviews with four submissions through the real check, and one on a withdrawn briefing."""
+def sample(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> tuple[Project, Content, str]:
+    """The sample reviews with four submissions through the real check, and one on a withdrawn
+    briefing, stored in a SQLite file or a PostgreSQL database."""
     project = make_project(tmp_path_factory.mktemp("report"), with_sample_reviews=True)
     site = check(project)
-    db = project.root / "feedback.sqlite3"
-    store = Store(db)
-    for answers in SUBMISSIONS:
-        store.add(check_submission({name: [value] for name, value in answers.items()}, site))
-    store.add({"briefing": WITHDRAWN, "submission-id": "", "people": "3", "agency": "Probation", "usefulness": "1"})
-    return project, site, db
+    with Store(module_database) as store:
+        for answers in SUBMISSIONS:
+            store.add(check_submission({name: [value] for name, value in answers.items()}, site))
+        store.add({"briefing": WITHDRAWN, "submission-id": "", "people": "3", "agency": "Probation", "usefulness": "1"})
+    return project, site, module_database
 
 
 @pytest.fixture(scope="module")
-def report(sample: tuple[Project, Content, Path]) -> dict[str, Path]:
+def report(sample: tuple[Project, Content, str]) -> dict[str, Path]:
     project, _, db = sample
     paths = write_report(project, db, project.root / "out")
     return {path.name: path for path in paths}
@@ -121,7 +123,7 @@ def test_the_report_writes_four_files(report: dict[str, Path]) -> None:
     assert sorted(report) == ["feedback.csv", "report.html", "report.md", "summary.json"]
 
 
-def test_the_csv_has_every_field_in_settings_order(sample: tuple[Project, Content, Path], report) -> None:
+def test_the_csv_has_every_field_in_settings_order(sample: tuple[Project, Content, str], report) -> None:
     _, site, _ = sample
     header, *rows = read_csv(report["feedback.csv"])
     answers = [f"answers-{number}" for number in range(1, 20)]  # Kent's briefing has 19 questions, the most
@@ -206,7 +208,7 @@ def test_figures_per_briefing(report: dict[str, Path]) -> None:
     assert len(summary["briefings"]) == 5
 
 
-def test_figures_per_theme(sample: tuple[Project, Content, Path], report: dict[str, Path]) -> None:
+def test_figures_per_theme(sample: tuple[Project, Content, str], report: dict[str, Path]) -> None:
     _, site, _ = sample
     summary = json.loads(report["summary.json"].read_text(encoding="utf-8"))
     babies = figures(summary, "themes", "unborn-and-under-1s")  # Kent, both Warwickshires and Wiltshire
@@ -251,7 +253,7 @@ def test_the_summary_has_no_personal_data(report: dict[str, Path]) -> None:
     assert set(summary) == {"submissions", "first_received", "last_received", "totals", "briefings", "themes"}
 
 
-def test_the_readable_report_lists_figures_and_changes(sample: tuple[Project, Content, Path], report) -> None:
+def test_the_readable_report_lists_figures_and_changes(sample: tuple[Project, Content, str], report) -> None:
     _, site, _ = sample
     markdown = report["report.md"].read_text(encoding="utf-8")
     kent = markdown.split("### Child J: non-accidental injuries")[1].split("###")[0]
@@ -281,7 +283,7 @@ def test_the_html_report_escapes_every_answer(report: dict[str, Path]) -> None:
     assert EMAIL not in page  # e-mail addresses stay in the CSV
 
 
-def test_the_report_command(sample: tuple[Project, Content, Path], tmp_path: Path) -> None:
+def test_the_report_command(sample: tuple[Project, Content, str], tmp_path: Path) -> None:
     project, _, db = sample
     out = tmp_path / "out"
     arguments = ["feedback", "report", "--project", str(project.root), "--db", str(db), "--out", str(out)]
@@ -289,5 +291,6 @@ def test_the_report_command(sample: tuple[Project, Content, Path], tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir()) == ["feedback.csv", "report.html", "report.md", "summary.json"]
     missing = CliRunner().invoke(main, [*arguments[:4], "--db", str(tmp_path / "none.sqlite3"), "--out", str(out)])
-    assert missing.exit_code == 2
+    assert missing.exit_code == 1
+    assert missing.output == f"Error: no feedback database at {tmp_path / 'none.sqlite3'}\n"
     assert not (tmp_path / "none.sqlite3").exists()

@@ -26,6 +26,8 @@ from generator.feedback.report import write_report
 from generator.feedback.service import create_app
 from generator.feedback.store import Store
 
+pytest_plugins = ["postgres"]  # the database fixtures: each test on SQLite, then on PostgreSQL (tests/postgres.py)
+
 with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx works the same here
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
@@ -60,18 +62,19 @@ def service_project(project: Project) -> Project:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "feedback.sqlite3"
+def db(database: str) -> str:
+    """A new feedback database: a SQLite file's path, then a PostgreSQL database's URL."""
+    return database
 
 
-def client_for(project: Project, db: Path, **options: int) -> TestClient:
+def client_for(project: Project, db: str, **options: int) -> TestClient:
     options.setdefault("rate_limit_per_minute", 1000)
     app = create_app(project, db, [ORIGIN], **options)
     return TestClient(app, base_url="https://feedback.example.org")
 
 
 @pytest.fixture
-def client(service_project: Project, db: Path) -> TestClient:
+def client(service_project: Project, db: str) -> TestClient:
     return client_for(service_project, db)
 
 
@@ -113,14 +116,15 @@ def post(
     return client.post("/feedback", data=data, headers=headers, **kwargs)
 
 
-def stored(db: Path) -> list:
-    return Store(db).all()
+def stored(db: str) -> list:
+    with Store(db) as store:
+        return store.all()
 
 
 # --- accepted ---------------------------------------------------------------------------------
 
 
-def test_a_valid_submission_is_stored_and_answered_as_json(client: TestClient, db: Path) -> None:
+def test_a_valid_submission_is_stored_and_answered_as_json(client: TestClient, db: str) -> None:
     response = post(client, valid_form())
     assert response.status_code == 201
     assert response.json() == {"ok": True, "id": 1}
@@ -137,7 +141,7 @@ def test_a_valid_submission_is_stored_and_answered_as_json(client: TestClient, d
     assert row.received_at.endswith("+00:00")
 
 
-def test_a_browser_without_javascript_gets_a_confirmation_page_linking_back(client: TestClient, db: Path) -> None:
+def test_a_browser_without_javascript_gets_a_confirmation_page_linking_back(client: TestClient, db: str) -> None:
     response = post(client, valid_form(), as_json=False)
     assert response.status_code == 201
     assert response.headers["content-type"].startswith("text/html")
@@ -150,20 +154,20 @@ def test_a_browser_without_javascript_gets_a_confirmation_page_linking_back(clie
     assert len(stored(db)) == 1
 
 
-def test_a_multipart_submission_is_accepted(client: TestClient, db: Path) -> None:
+def test_a_multipart_submission_is_accepted(client: TestClient, db: str) -> None:
     body, content_type = multipart(valid_form(agency="Ysgol Gymraeg – Cymru"))
     response = post(client, content=body, headers={"Content-Type": content_type})
     assert response.status_code == 201, response.text
     assert stored(db)[0].answers["agency"] == "Ysgol Gymraeg – Cymru"
 
 
-def test_a_referer_from_an_allowed_origin_stands_in_for_a_missing_origin(client: TestClient, db: Path) -> None:
+def test_a_referer_from_an_allowed_origin_stands_in_for_a_missing_origin(client: TestClient, db: str) -> None:
     response = post(client, valid_form(), origin=None, headers={"Referer": f"{BRIEFING_LINK}#feedback"})
     assert response.status_code == 201
     assert len(stored(db)) == 1
 
 
-def test_a_repeated_submission_id_is_stored_once(client: TestClient, db: Path) -> None:
+def test_a_repeated_submission_id_is_stored_once(client: TestClient, db: str) -> None:
     form = valid_form(**{"submission-id": "a1b2c3d4-e5f6-7890"})
     first = post(client, form)
     again = post(client, form)
@@ -175,7 +179,17 @@ def test_a_repeated_submission_id_is_stored_once(client: TestClient, db: Path) -
     assert row.submission_id == "a1b2c3d4-e5f6-7890"
 
 
-def test_without_site_url_the_page_links_back_to_the_referer_escaped(project: Project, db: Path) -> None:
+def test_a_form_resent_without_javascript_is_stored_once(client: TestClient, db: str) -> None:
+    form = valid_form()  # no submission id, as a browser without JavaScript sends it
+    first = post(client, form, as_json=False)
+    again = post(client, form, as_json=False)  # the answer was lost: Back, then Send again
+    other = post(client, valid_form(discussion="Another session's discussion."), as_json=False)
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert "already reached the board" in again.text and "Reference number: 1" in again.text
+    assert [row.submission_id for row in stored(db)] == [None, None]
+
+
+def test_without_site_url_the_page_links_back_to_the_referer_escaped(project: Project, db: str) -> None:
     write_review(project, f"{BRIEFING}.md", MINIMAL_REVIEW)
     client = client_for(use_service(project, site_url=None), db)
     referer = f'https://example.org/reviews/{BRIEFING}/?x="><script>alert(1)</script>'
@@ -183,9 +197,10 @@ def test_without_site_url_the_page_links_back_to_the_referer_escaped(project: Pr
     assert response.status_code == 201
     assert MARKUP not in response.text
     assert 'href="https://example.org/reviews/test-2024-child-a/?x=&quot;&gt;&lt;script&gt;' in response.text
-    other = post(client, valid_form(), as_json=False, headers={"Referer": "https://elsewhere.example/page"})
+    other = post(client, valid_form(people="7"), as_json=False, headers={"Referer": "https://elsewhere.example/page"})
     assert other.status_code == 201
-    assert "<a href" not in other.text  # a page on another origin is not linked
+    assert "elsewhere.example" not in other.text  # a page on another origin is not linked
+    assert f'<a href="{ORIGIN}/reviews/{BRIEFING}/">Back to the briefing</a>' in other.text  # the sender's origin
 
 
 def test_health(client: TestClient) -> None:
@@ -234,7 +249,7 @@ def test_a_preflight_is_answered_for_allowed_origins_only(client: TestClient) ->
     ],
 )
 def test_a_bad_submission_is_refused_with_its_reason(
-    client: TestClient, db: Path, changes: dict[str, str], field: str, message: str
+    client: TestClient, db: str, changes: dict[str, str], field: str, message: str
 ) -> None:
     response = post(client, valid_form(**changes))
     assert response.status_code == 400
@@ -245,7 +260,7 @@ def test_a_bad_submission_is_refused_with_its_reason(
     assert stored(db) == []
 
 
-def test_a_missing_field_is_refused(client: TestClient, db: Path) -> None:
+def test_a_missing_field_is_refused(client: TestClient, db: str) -> None:
     form = valid_form()
     del form["session-date"]
     response = post(client, form)
@@ -254,17 +269,18 @@ def test_a_missing_field_is_refused(client: TestClient, db: Path) -> None:
     assert stored(db) == []
 
 
-def test_the_html_error_page_lists_each_problem_with_its_label(client: TestClient, db: Path) -> None:
+def test_the_html_error_page_lists_each_problem_with_its_label(client: TestClient, db: str) -> None:
     response = post(client, valid_form(**{"session-date": "", "usefulness": ""}), as_json=False)
     assert response.status_code == 400
     assert "Feedback not sent" in response.text
     assert "<li>Date of the session: this is required</li>" in response.text
     assert "this is required</li>" in response.text.split("How useful was the briefing?")[1]
+    assert "Back button to return to the form with them still filled in" in response.text
     assert f'<a href="{BRIEFING_LINK}">Back to the briefing</a>' in response.text
     assert stored(db) == []
 
 
-def test_a_repeated_field_is_refused(client: TestClient, db: Path) -> None:
+def test_a_repeated_field_is_refused(client: TestClient, db: str) -> None:
     form: dict = valid_form()
     form["agency"] = ["Police", "Health"]
     response = post(client, form)
@@ -285,7 +301,7 @@ def test_a_repeated_field_is_refused(client: TestClient, db: Path) -> None:
     ],
     ids=["other-site", "other-port", "other-scheme", "null-origin", "other-referer", "no-origin"],
 )
-def test_a_post_from_another_origin_is_refused(client: TestClient, db: Path, headers: dict[str, str]) -> None:
+def test_a_post_from_another_origin_is_refused(client: TestClient, db: str, headers: dict[str, str]) -> None:
     response = post(client, valid_form(), origin=None, headers=headers)
     assert response.status_code == 403
     assert "only accepts feedback sent from the board's briefings" in response.json()["errors"]["form"]
@@ -293,14 +309,14 @@ def test_a_post_from_another_origin_is_refused(client: TestClient, db: Path, hea
     assert stored(db) == []
 
 
-def test_an_oversized_body_is_refused(client: TestClient, db: Path) -> None:
+def test_an_oversized_body_is_refused(client: TestClient, db: str) -> None:
     response = post(client, valid_form(discussion="x" * 70_000))
     assert response.status_code == 413
     assert "too large" in response.json()["errors"]["form"]
     assert stored(db) == []
 
 
-def test_an_oversized_chunked_body_is_refused(client: TestClient, db: Path) -> None:
+def test_an_oversized_chunked_body_is_refused(client: TestClient, db: str) -> None:
     body = httpx.QueryParams(valid_form(discussion="x" * 70_000)).__str__().encode()
 
     def chunks() -> Iterator[bytes]:
@@ -312,7 +328,7 @@ def test_an_oversized_chunked_body_is_refused(client: TestClient, db: Path) -> N
     assert stored(db) == []
 
 
-def test_an_oversized_content_length_is_refused_before_the_body_is_read(service_project: Project, db: Path) -> None:
+def test_an_oversized_content_length_is_refused_before_the_body_is_read(service_project: Project, db: str) -> None:
     app = create_app(service_project, db, [ORIGIN])
     sent: list[dict] = []
 
@@ -355,7 +371,7 @@ def test_an_oversized_content_length_is_refused_before_the_body_is_read(service_
     ],
     ids=["percent-encoded", "raw-bytes", "multipart"],
 )
-def test_malformed_encoding_is_refused(client: TestClient, db: Path, body: bytes | None, content_type: str) -> None:
+def test_malformed_encoding_is_refused(client: TestClient, db: str, body: bytes | None, content_type: str) -> None:
     if body is None:
         body, content_type = multipart(valid_form())
         body = body.replace(b"Children's social care", b"Children\xc3 social care")
@@ -374,28 +390,47 @@ def test_malformed_encoding_is_refused(client: TestClient, db: Path, body: bytes
         ("multipart/form-data", 400),  # no boundary
     ],
 )
-def test_other_content_types_are_refused(client: TestClient, db: Path, content_type: str, status: int) -> None:
+def test_other_content_types_are_refused(client: TestClient, db: str, content_type: str, status: int) -> None:
     response = post(client, content=b'{"briefing": "test-2024-child-a"}', headers={"Content-Type": content_type})
     assert response.status_code == status
     assert stored(db) == []
 
 
-def test_a_file_upload_is_refused(client: TestClient, db: Path) -> None:
+def test_a_file_upload_is_refused(client: TestClient, db: str) -> None:
     response = post(client, data=valid_form(), files={"discussion": ("notes.txt", b"notes", "text/plain")})
     assert response.status_code == 400
     assert "files cannot be sent" in response.json()["errors"]["form"]
     assert stored(db) == []
 
 
-def test_too_many_posts_from_one_address_are_refused(service_project: Project, db: Path) -> None:
+def test_too_many_posts_from_one_address_are_refused(service_project: Project, db: str) -> None:
     client = client_for(service_project, db, rate_limit_per_minute=3)
-    statuses = [post(client, valid_form()).status_code for _ in range(3)]
-    refused = post(client, valid_form())
+    statuses = [post(client, valid_form(people=str(number))).status_code for number in range(1, 4)]
+    refused = post(client, valid_form(people="4"))
     assert statuses == [201, 201, 201]
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert "too many forms" in refused.json()["errors"]["form"]
     assert len(stored(db)) == 3
+
+
+@pytest.mark.parametrize(
+    ("site_url", "link"), [(SITE_URL, BRIEFING_LINK), (None, f"{ORIGIN}/reviews/{BRIEFING}/")], ids=["site-url", "none"]
+)
+def test_the_rate_limit_page_takes_the_team_back_to_the_briefing(
+    project: Project, db: str, site_url: str | None, link: str
+) -> None:
+    write_review(project, f"{BRIEFING}.md", MINIMAL_REVIEW)
+    client = client_for(use_service(project, site_url=site_url), db, rate_limit_per_minute=1)
+    # A browser posting to another site's service sends only the origin of the page as Referer.
+    headers = {"Referer": f"{ORIGIN}/"}
+    assert post(client, valid_form(), as_json=False, headers=headers).status_code == 201
+    refused = post(client, valid_form(people="7"), as_json=False, headers=headers)
+    assert refused.status_code == 429
+    assert "too many forms were sent from your address" in refused.text
+    assert "Back button to return to the form with them still filled in" in refused.text
+    assert f'<a href="{link}">Back to the briefing</a>' in refused.text
+    assert len(stored(db)) == 1
 
 
 def test_the_rate_limit_window_slides() -> None:
@@ -420,7 +455,9 @@ def test_origins_are_compared_exactly() -> None:
 # --- markup is text ----------------------------------------------------------------------------
 
 
-def test_markup_is_stored_as_text_and_shown_escaped(client: TestClient, service_project: Project, db: Path) -> None:
+def test_markup_is_stored_as_text_and_shown_escaped(
+    client: TestClient, service_project: Project, db: str, tmp_path: Path
+) -> None:
     accepted = post(client, valid_form(discussion=MARKUP, **{"change-action": MARKUP}), as_json=False)
     assert accepted.status_code == 201
     assert MARKUP not in accepted.text
@@ -435,7 +472,7 @@ def test_markup_is_stored_as_text_and_shown_escaped(client: TestClient, service_
     refused_json = post(client, {**valid_form(), MARKUP: "x"})
     assert refused_json.json()["errors"]["form"] == f"unknown field(s): {MARKUP}"  # JSON is data, shown as text
 
-    [_, _, report_html, _] = write_report(service_project, db, db.parent / "report")
+    [_, _, report_html, _] = write_report(service_project, db, tmp_path / "report")
     page = report_html.read_text(encoding="utf-8")
     assert MARKUP not in page
     assert ESCAPED_MARKUP in page
@@ -444,7 +481,7 @@ def test_markup_is_stored_as_text_and_shown_escaped(client: TestClient, service_
 # --- the command -------------------------------------------------------------------------------
 
 
-def test_serve_refuses_to_start_without_an_origin(project: Project, db: Path) -> None:
+def test_serve_refuses_to_start_without_an_origin(project: Project, db: str) -> None:
     write_review(project, f"{BRIEFING}.md", MINIMAL_REVIEW)
     use_service(project, site_url=None)
     result = CliRunner().invoke(main, ["feedback", "serve", "--project", str(project.root), "--db", str(db)])
@@ -453,7 +490,7 @@ def test_serve_refuses_to_start_without_an_origin(project: Project, db: Path) ->
 
 
 def test_serve_defaults_to_the_origin_of_site_url(
-    service_project: Project, db: Path, monkeypatch: pytest.MonkeyPatch
+    service_project: Project, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: dict = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app, **options))
@@ -464,7 +501,7 @@ def test_serve_defaults_to_the_origin_of_site_url(
     assert (started["host"], started["port"]) == ("127.0.0.1", 9999)
 
 
-def test_serve_reports_content_errors(service_project: Project, db: Path) -> None:
+def test_serve_reports_content_errors(service_project: Project, db: str) -> None:
     write_review(service_project, "broken.md", MINIMAL_REVIEW.replace("age_group: under-1", "age_group: nobody"))
     result = CliRunner().invoke(main, ["feedback", "serve", "--project", str(service_project.root), "--db", str(db)])
     assert result.exit_code == 1
@@ -475,10 +512,11 @@ def test_serve_reports_content_errors(service_project: Project, db: Path) -> Non
 
 
 @contextmanager
-def running(app) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port, stopped afterwards."""
+def running(app, port: int = 0) -> Iterator[str]:
+    """``app`` served by uvicorn on loopback (on ``port``, or a free one), stopped afterwards."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -501,7 +539,7 @@ def _send(url: str, form: dict[str, str]) -> tuple[int, int]:
     return response.status_code, response.json().get("id", 0)
 
 
-def test_concurrent_submissions_are_all_stored_once(service_project: Project, db: Path) -> None:
+def test_concurrent_submissions_are_all_stored_once(service_project: Project, db: str) -> None:
     app = create_app(service_project, db, [ORIGIN], rate_limit_per_minute=10_000)
     forms = [valid_form(**{"submission-id": f"concurrent-{number:04d}"}) for number in range(200)]
     with running(app) as url, ThreadPoolExecutor(max_workers=24) as pool:
@@ -513,7 +551,7 @@ def test_concurrent_submissions_are_all_stored_once(service_project: Project, db
     assert sorted(row.submission_id for row in rows) == sorted(form["submission-id"] for form in forms)
 
 
-def test_concurrent_resends_are_stored_once(service_project: Project, db: Path) -> None:
+def test_concurrent_resends_are_stored_once(service_project: Project, db: str) -> None:
     app = create_app(service_project, db, [ORIGIN], rate_limit_per_minute=10_000)
     forms = [valid_form(**{"submission-id": f"resent-{number % 10:04d}"}) for number in range(60)]
     with running(app) as url, ThreadPoolExecutor(max_workers=20) as pool:
@@ -523,6 +561,15 @@ def test_concurrent_resends_are_stored_once(service_project: Project, db: Path) 
     by_id = {}
     for form, (_, row_id) in zip(forms, results, strict=True):
         assert by_id.setdefault(form["submission-id"], row_id) == row_id
+
+
+def test_concurrent_resends_without_an_id_are_stored_once(service_project: Project, db: str) -> None:
+    app = create_app(service_project, db, [ORIGIN], rate_limit_per_minute=10_000)
+    forms = [valid_form(people=str(1 + number % 5)) for number in range(40)]  # five forms, each sent eight times
+    with running(app) as url, ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda form: _send(url, form), forms, timeout=120))
+    assert sorted(status for status, _ in results) == [200] * 35 + [201] * 5
+    assert sorted(row.answers["people"] for row in stored(db)) == ["1", "2", "3", "4", "5"]
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -537,7 +584,7 @@ def multipart(form: dict[str, str], boundary: str = "----llboundary7MA4YWxkTrZu0
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def test_serve_refuses_an_origin_that_is_not_http(service_project: Project, db: Path) -> None:
+def test_serve_refuses_an_origin_that_is_not_http(service_project: Project, db: str) -> None:
     arguments = ["feedback", "serve", "--project", str(service_project.root), "--db", str(db)]
     result = CliRunner().invoke(main, [*arguments, "--allow-origin", "example.org"])
     assert result.exit_code == 2

@@ -1,6 +1,7 @@
 """The impact report: what teams did with the briefings, from the feedback the service stored.
 
-``write_report(project, db, out_dir)`` writes four files:
+``write_report(project, db, out_dir)`` reads the database ``db`` (SQLite or PostgreSQL, opened
+read-only) and writes four files:
 
 - ``feedback.csv``: every submission, one row each: ``id``, ``received_at``, ``briefing``, then
   every field of ``feedback.fields`` in ``content/settings.yml`` in order, the reflection answers
@@ -59,7 +60,7 @@ from markupsafe import Markup
 
 from generator.build import Project, check
 from generator.feedback.pages import fill_text, render
-from generator.feedback.store import Store, Submission
+from generator.feedback.store import Submission, read_submissions
 from generator.feedback.tally import Aggregates, Group, Tally, aggregate, summary
 from generator.model.content import Content
 from generator.model.feedback_form import reflection_questions
@@ -162,15 +163,15 @@ def report_page(template: str, content: Content, aggregates: Aggregates) -> str:
     )
 
 
-def write_report(project: Project, db: Path, out_dir: Path) -> list[Path]:
-    """Write ``feedback.csv``, ``report.md``, ``report.html`` and ``summary.json`` into ``out_dir``.
+def write_report(project: Project, db: str | Path, out_dir: Path) -> list[Path]:
+    """Write ``feedback.csv``, ``report.md``, ``report.html`` and ``summary.json`` into ``out_dir``
+    from the database ``db`` (a SQLite file's path, or a ``sqlite:///`` or ``postgresql://`` URL),
+    which is only read.
 
-    Raises ``ContentErrors`` if the content has errors, ``FileNotFoundError`` if ``db`` does not
-    exist (a report never creates an empty database)."""
-    if not Path(db).is_file():
-        raise FileNotFoundError(f"no feedback database at {db}")
+    Raises ``DatabaseUnavailable`` if ``db`` does not exist or cannot be read (a report never
+    creates a database), ``ContentErrors`` if the content has errors."""
+    submissions = read_submissions(db)
     content = check(project)
-    submissions = Store(db).all()
     aggregates = aggregate(content, submissions)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in ("feedback.csv", "report.md", "report.html", "summary.json")]

@@ -9,15 +9,23 @@
   ``Retry-After``), the content type (415), the size (413, from ``Content-Length`` before
   reading and while reading a chunked body), the encoding and form syntax (400), then ``check_submission`` with the
   same field settings the form was generated from (400, listing each problem). A submission
-  that passes is stored (201); one whose submission id is already stored is not stored again
-  (200, with the stored row's id). A rejected submission stores nothing.
-- ``GET /health`` answers ``{"ok": true, "briefings": N}``.
+  that passes is stored (201); one already stored (the same submission id, or for a form sent
+  without one the same answers soon after: see ``generator.feedback.store``) is not stored again
+  (200, with the stored row's id). A rejected submission stores nothing; one that cannot be
+  stored just now is answered 503 with ``Retry-After``.
+- ``GET /health`` answers ``{"ok": true, "briefings": N}`` while the database can be written,
+  and 503 with ``{"ok": false, "briefings": N, "error": why}`` while it cannot (a read-only file
+  or file system, a read-only PostgreSQL transaction, a lost connection). The log says so once
+  when the service finds it cannot write, and once when it can again.
 
 A client that asks for JSON (``Accept: application/json``, as the site's script does) gets
 ``{"ok": true, "id": N}`` or ``{"ok": false, "errors": {field: message}}``; any other client (a
 browser posting the form without JavaScript) gets a short HTML page
-(``templates/feedback_service_result.html.j2``): a confirmation, or the list of problems, each
-with a link back to the briefing. Everything that came from the request is HTML-escaped.
+(``templates/feedback_service_result.html.j2``): a confirmation, or the list of problems with the
+advice to use the browser's Back button (which returns to the form with its answers) and a link
+to the briefing (from ``site_url``; else the page that sent the form, when the browser says
+which; else the briefing's address on the origin that sent it). Everything that came from the
+request is HTML-escaped.
 Starlette's CORS middleware gives responses to allowed origins ``Access-Control-Allow-Origin``
 and answers their ``OPTIONS`` preflights (204; 403 for any other origin); no response sets a
 cookie.
@@ -28,17 +36,26 @@ so a board's ``content/strings.yml`` can reword them.
 
 Behind a reverse proxy on the same machine, uvicorn takes the client address from
 ``X-Forwarded-For`` (its ``--forwarded-allow-ips`` default trusts 127.0.0.1 only), so the rate
-limit applies to the real client.
+limit applies to the real client. The rate limit is counted in each service process.
+
+``briefings feedback serve --workers N`` runs N processes, each made by
+``create_app_from_environment`` from the settings the command puts in ``SETTINGS_VARIABLE``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
-import sqlite3
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -48,6 +65,7 @@ from starlette.routing import Route
 
 from generator.build import Project, check
 from generator.feedback.access import FeedbackCORS, RateLimiter, origin_of, request_origin
+from generator.feedback.database import reason
 from generator.feedback.forms import FormReader, Refused, refusal
 from generator.feedback.pages import render
 from generator.feedback.store import Store
@@ -68,11 +86,39 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+SETTINGS_VARIABLE = "LEARNING_LESSONS_FEEDBACK_SERVICE"
+"""The environment variable through which ``serve --workers N`` gives each process its settings."""
+
+
 class Link(NamedTuple):
     """Where a page links back to, and the link's words."""
 
     href: str
     text: str
+
+
+class WriteState:
+    """Whether the service can write to its database, as last found; each change logged once."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problem: str | None = None
+
+    def found(self, problem: str | None) -> None:
+        """Note what the last write or check found: ``None`` when it could write, else why not."""
+        if (problem is None) == (self.problem is None):
+            self.problem = problem
+            return
+        if problem is not None:
+            log.error(
+                "cannot write to the feedback database %s: %s. Feedback is refused (503) and /health "
+                "answers 503 until that is put right.",
+                self.where,
+                problem,
+            )
+        else:
+            log.warning("the feedback database %s can be written again; feedback is being stored", self.where)
+        self.problem = problem
 
 
 class FeedbackService:
@@ -95,10 +141,19 @@ class FeedbackService:
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.reader = FormReader(content.strings, max_body_bytes)
         self.entries = {entry.review.id: entry for entry in content.reviews}
+        self.writes = WriteState(store.where)
+        self.writes.found(store.write_problem())
 
     async def health(self, request: Request) -> Response:
-        """``GET /health``: the service is up, with the number of briefings it accepts feedback on."""
-        return JSONResponse({"ok": True, "briefings": len(self.entries)}, headers={"Cache-Control": "no-store"})
+        """``GET /health``: 200 while the database can be written, with the number of briefings the
+        service accepts feedback on; 503 saying why while it cannot."""
+        self.writes.found(await run_in_threadpool(self.store.write_problem))
+        headers = {"Cache-Control": "no-store"}
+        if self.writes.problem is not None:
+            error = f"the feedback database cannot be written: {self.writes.problem}"
+            body = {"ok": False, "briefings": len(self.entries), "error": error}
+            return JSONResponse(body, status_code=503, headers=headers)
+        return JSONResponse({"ok": True, "briefings": len(self.entries)}, headers=headers)
 
     async def feedback(self, request: Request) -> Response:
         """``POST /feedback``: check the request and the answers, then store them."""
@@ -111,17 +166,31 @@ class FeedbackService:
             form = self.reader.parse(content_type, body)
             clean = check_submission(form, self.content)
         except Refused as refused:
-            return self.answer(request, refused.status, {"form": refused.message}, refused.headers)
+            briefing = (form.get(BRIEFING) or [""])[0]
+            if refused.status == 429 and not wants_json(request):
+                briefing = await self.posted_briefing(request)
+            return self.answer(request, refused.status, {"form": refused.message}, refused.headers, briefing=briefing)
         except SubmissionRejected as rejection:
             briefing = (form.get(BRIEFING) or [""])[0]
             return self.answer(request, 400, rejection.errors, briefing=briefing, answers=True)
         try:
             row_id, created = await run_in_threadpool(self.store.add, clean)
-        except sqlite3.Error:
-            log.exception("could not store a submission")
+        except SQLAlchemyError as error:
+            self.writes.found(reason(error))
             message = self.strings["feedback_service_not_stored_now"]
-            return self.answer(request, 503, {"form": message}, {"Retry-After": "60"})
+            return self.answer(request, 503, {"form": message}, {"Retry-After": "60"}, briefing=clean[BRIEFING])
+        self.writes.found(None)
         return self.answer(request, 201 if created else 200, {}, briefing=clean[BRIEFING], row_id=row_id)
+
+    async def posted_briefing(self, request: Request) -> str:
+        """The briefing a post is about, read from its body (``""`` if it cannot be read): for the
+        page refusing a post before its body was read, so it can link back to the briefing."""
+        try:
+            body = await self.reader.read_body(request)
+            form = self.reader.parse(request.headers.get("content-type", ""), body)
+        except Refused:
+            return ""
+        return (form.get(BRIEFING) or [""])[0]
 
     def check_sender(self, request: Request) -> None:
         """``Refused`` for a post from another origin (403) or one too many from its address (429)."""
@@ -147,7 +216,7 @@ class FeedbackService:
     ) -> Response:
         """The JSON or HTML answer to a post; ``answers`` when ``errors`` are about the answers."""
         headers = {**(headers or {}), "Cache-Control": "no-store"}
-        if "application/json" in request.headers.get("accept", "").lower():
+        if wants_json(request):
             content = {"ok": True, "id": row_id} if row_id is not None else {"ok": False, "errors": errors}
             return JSONResponse(content, status_code=status, headers=headers)
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -168,17 +237,24 @@ class FeedbackService:
         return HTMLResponse(page, status_code=status, headers=headers)
 
     def link_back(self, request: Request, briefing: str) -> Link | None:
-        """Where the page links back to: the briefing on the site, the page that sent the form
-        (when it is on an allowed origin), or nowhere."""
+        """Where the page links back to: the briefing on the site (``site_url``); else the page
+        that sent the form, when the browser gave its address and it is on an allowed origin;
+        else the briefing's address on the allowed origin that sent the form (a browser sends
+        only the origin of a page on another site); else nowhere."""
+        known = briefing in self.entries
+        to_briefing = self.strings["feedback_service_back_to_briefing"]
         site_url = self.content.settings.site_url
         if site_url and origin_of(site_url):
             base = site_url if site_url.endswith("/") else site_url + "/"
-            if briefing in self.entries:
-                return Link(base + f"reviews/{briefing}/", self.strings["feedback_service_back_to_briefing"])
+            if known:
+                return Link(base + f"reviews/{briefing}/", to_briefing)
             return Link(base + "reviews/", self.strings["feedback_service_back_to_site"])
         referer = request.headers.get("referer", "")
-        if referer and origin_of(referer) in self.allowed:
-            return Link(referer, self.strings["feedback_service_back_to_briefing"])
+        if referer and origin_of(referer) in self.allowed and urlsplit(referer).path not in ("", "/"):
+            return Link(referer, to_briefing)
+        origin = request_origin(request.headers)
+        if known and origin in self.allowed:
+            return Link(f"{origin}/reviews/{briefing}/", to_briefing)
         return None
 
     def problems(self, briefing: str, errors: dict[str, str]) -> list[tuple[str, str]]:
@@ -191,25 +267,73 @@ class FeedbackService:
         return [(labels.get(name, name) if name != "form" else "", message) for name, message in errors.items()]
 
 
+def wants_json(request: Request) -> bool:
+    """Whether the client asks for JSON (the site's script does), not a page."""
+    return "application/json" in request.headers.get("accept", "").lower()
+
+
 def create_app(
     project: Project,
-    db: Path,
+    db: str | Path,
     allowed_origins: list[str],
     rate_limit_per_minute: int = 30,
     max_body_bytes: int = 65536,
+    sqlite_synchronous: str = "normal",
 ) -> Starlette:
-    """The feedback service for ``project``, storing into the SQLite file ``db``.
+    """The feedback service for ``project``, storing into the database ``db`` (a SQLite file's
+    path, or a ``sqlite:///`` or ``postgresql://`` URL), whose schema is brought up to date.
 
     The content is checked once, here (``ContentErrors`` if it has errors): the service checks
     submissions against the same field settings the site's form was generated from. Restart it
-    after publishing new briefings."""
-    service = FeedbackService(check(project), Store(db), allowed_origins, rate_limit_per_minute, max_body_bytes)
+    after publishing new briefings. ``DatabaseUnavailable`` if the database cannot be opened."""
+    content = check(project)
+    store = Store(db, synchronous=sqlite_synchronous)
+    try:
+        service = FeedbackService(content, store, allowed_origins, rate_limit_per_minute, max_body_bytes)
+    except BaseException:
+        store.close()
+        raise
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.close()
+
     app = Starlette(
         routes=[
             Route("/feedback", service.feedback, methods=["POST"]),
             Route("/health", service.health, methods=["GET"]),
         ],
         middleware=[Middleware(FeedbackCORS, allow_origins=sorted(service.allowed))],
+        lifespan=lifespan,
     )
     app.state.service = service
     return app
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What ``create_app`` needs, as ``serve --workers N`` hands it to each process."""
+
+    project: str
+    db: str
+    allowed_origins: list[str]
+    rate_limit_per_minute: int
+    sqlite_synchronous: str
+
+    def to_environment(self) -> None:
+        """Put these settings where ``create_app_from_environment`` finds them."""
+        os.environ[SETTINGS_VARIABLE] = json.dumps(asdict(self))
+
+
+def create_app_from_environment() -> Starlette:
+    """The service as ``ServiceSettings.to_environment`` describes it: uvicorn's app factory for
+    each process of ``serve --workers N``."""
+    settings = ServiceSettings(**json.loads(os.environ[SETTINGS_VARIABLE]))
+    return create_app(
+        Project(Path(settings.project)),
+        settings.db,
+        settings.allowed_origins,
+        rate_limit_per_minute=settings.rate_limit_per_minute,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )

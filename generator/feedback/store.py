@@ -1,40 +1,72 @@
-"""Where the feedback service keeps submissions: one SQLite file.
+"""Where the feedback service keeps submissions: a SQLite file or a PostgreSQL database.
 
-One table, ``submissions``: the row id, the optional submission id the page's script gives each
-submission (unique, so a resent form is stored once), the briefing, when it was received (UTC,
-ISO 8601) and the cleaned answers as JSON (every form field's answer text, without the briefing
-and the submission id, which have their own columns).
+``Store(db)`` opens the database ``--db`` names (see ``generator.feedback.database``), creating a
+SQLite file if it is missing, and brings its schema up to date (``generator.feedback.schema``).
+``read_submissions(db)`` is the report's way in: it opens the database read-only and never
+creates or changes one.
 
-The database is in WAL mode, so reading (a report) never blocks the service writing. Each call
-opens its own connection, and writers in one process take a lock, so a ``Store`` may be shared by
-any number of threads; ``busy_timeout`` covers a second process (a report) using the same file.
+A submission is stored once, however often it is sent and however many service processes (on
+however many hosts) receive it:
+
+- a form with a submission id (the page's script gives each form it shows one) is stored once
+  per id;
+- a form without one (posted by a browser without JavaScript) gets a resend key: a digest of its
+  briefing and answers and of the half hour (``RESEND_WINDOW``) it arrived in. The same answers to
+  the same briefing arriving again in that half hour or the one before are the same submission,
+  so a form resent after its answer was lost (the browser's Back button, then Send again) is
+  stored once. Two teams sending word-for-word the same answers about the same briefing within
+  half an hour would be stored once, too: with a date, an agency, a number of people and free
+  text in every form, that is all but impossible.
+
+Both are unique columns, and a row is added with ``INSERT ... ON CONFLICT DO NOTHING``, so two
+processes storing the same submission at the same moment store one row and both answer with its
+id. On SQLite every write takes the write lock at its start (``BEGIN IMMEDIATE``) and writers in
+one process also take a lock of their own, so threads and processes queue rather than fail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
+from sqlalchemy import Connection, Engine, Insert, Row, func, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+
+from generator.feedback.database import (
+    IMMEDIATE,
+    SQLITE,
+    DatabaseUnavailable,
+    check_reachable,
+    database_url,
+    describe,
+    kind,
+    reading_engine,
+    reason,
+    unavailable,
+    writing_engine,
+)
+from generator.feedback.schema import revision, submissions, upgrade
 from generator.model.feedback_form import BRIEFING, SUBMISSION_ID
 
-BUSY_TIMEOUT_SECONDS = 30.0
-"""How long a call waits for another process's write to finish before giving up."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY,
-    submission_id TEXT UNIQUE,
-    briefing TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    answers TEXT NOT NULL
+RESEND_WINDOW = datetime.timedelta(minutes=30)
+"""How long a form sent without a submission id is recognised when it is sent again: at least
+this long, at most twice it."""
+COLUMNS = (
+    submissions.c.id,
+    submissions.c.submission_id,
+    submissions.c.briefing,
+    submissions.c.received_at,
+    submissions.c.answers,
 )
-"""
 
 
 @dataclass(frozen=True)
@@ -52,65 +84,168 @@ class Submission:
     """Each form field's answer text, ``""`` when left empty."""
 
 
+def resend_keys(briefing: str, answers: Mapping[str, str], received: datetime.datetime) -> tuple[str, str]:
+    """The resend key of a form without a submission id arriving at ``received``, and the key the
+    same form had in the window before (see the module's docstring)."""
+    window = int(received.timestamp() // RESEND_WINDOW.total_seconds())
+
+    def key(number: int) -> str:
+        text = json.dumps([briefing, sorted(answers.items()), number], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    return key(window), key(window - 1)
+
+
+def submission_of(row: Row) -> Submission:
+    """A stored row as a ``Submission``."""
+    return Submission(
+        id=row.id,
+        submission_id=row.submission_id,
+        briefing=row.briefing,
+        received_at=row.received_at,
+        answers=json.loads(row.answers),
+    )
+
+
 class Store:
-    """The submissions in one SQLite file, created with its table if it does not exist."""
+    """The submissions in one database, whose schema is brought up to date when it is opened.
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._write_lock = threading.Lock()
-        with self._connection() as connection:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(_SCHEMA)
-            connection.commit()
+    Safe to share between threads. ``DatabaseUnavailable`` if the database cannot be opened or
+    migrated; the methods raise SQLAlchemy's errors (``SQLAlchemyError``) if it fails later."""
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection, closed afterwards (a connection is never shared between threads)."""
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
-        with closing(connection):
-            connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            yield connection
+    def __init__(self, db: str | Path, *, synchronous: str = "normal") -> None:
+        self.url = database_url(db)
+        self.where = describe(self.url)
+        self.engine = writing_engine(self.url, synchronous)
+        self._write_lock = threading.Lock() if kind(self.url) == SQLITE else None
+        try:
+            self.revision_before, self.migrated = migrate(self.engine, self.url)
+        except DatabaseUnavailable:
+            self.engine.dispose()
+            raise
 
-    def add(self, clean: Mapping[str, str]) -> tuple[int, bool]:
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, error_type: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every connection to the database."""
+        self.engine.dispose()
+
+    def add(self, clean: Mapping[str, str], received: datetime.datetime | None = None) -> tuple[int, bool]:
         """Store the cleaned answers of ``check_submission``; return the row id and whether it is new.
 
-        A submission whose non-empty submission id is already stored is not stored again: the
-        existing row's id is returned with ``False``."""
+        A submission already stored (the same submission id, or the same resend key) is not
+        stored again: the stored row's id is returned with ``False``."""
+        received = received or datetime.datetime.now(datetime.UTC)
         submission_id = clean.get(SUBMISSION_ID) or None
         answers = {name: value for name, value in clean.items() if name not in (BRIEFING, SUBMISSION_ID)}
-        received_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        with self._write_lock, self._connection() as connection:
-            if submission_id is not None:
-                existing = connection.execute(
-                    "SELECT id FROM submissions WHERE submission_id = ?", (submission_id,)
-                ).fetchone()
-                if existing:
-                    return existing[0], False
-            cursor = connection.execute(
-                "INSERT INTO submissions (submission_id, briefing, received_at, answers) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (submission_id) DO NOTHING",
-                (submission_id, clean[BRIEFING], received_at, json.dumps(answers, ensure_ascii=False)),
-            )
-            connection.commit()
-            if cursor.rowcount == 1:
-                return int(cursor.lastrowid or 0), True
-            # Another process stored the same submission id between the check and the insert.
-            row = connection.execute("SELECT id FROM submissions WHERE submission_id = ?", (submission_id,)).fetchone()
-            return row[0], False
+        keys = () if submission_id else resend_keys(clean[BRIEFING], answers, received)
+        row = {
+            "submission_id": submission_id,
+            "resend_key": keys[0] if keys else None,
+            "briefing": clean[BRIEFING],
+            "received_at": received.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+            "answers": json.dumps(answers, ensure_ascii=False),
+        }
+        try:
+            with self._writing() as connection:
+                for _ in range(3):
+                    existing = self._stored_as(connection, submission_id, keys)
+                    if existing is not None:
+                        return existing, False
+                    inserted = connection.execute(self._insert(row)).first()
+                    if inserted is not None:
+                        return int(inserted.id), True
+        except SQLAlchemyError:
+            self.engine.dispose()  # the next try connects afresh (a connection opened read-only stays so)
+            raise
+        raise RuntimeError(f"a submission neither stored nor found in {self.where}")
+
+    def _insert(self, row: dict[str, str | None]) -> Insert:
+        """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` in this database's dialect."""
+        dialect = sqlite if kind(self.url) == SQLITE else postgresql
+        return dialect.insert(submissions).values(row).on_conflict_do_nothing().returning(submissions.c.id)
+
+    @staticmethod
+    def _stored_as(connection: Connection, submission_id: str | None, keys: tuple[str, ...]) -> int | None:
+        """The id of the row already holding this submission, if any."""
+        if submission_id is not None:
+            found = submissions.c.submission_id == submission_id
+        else:
+            found = submissions.c.resend_key.in_(keys)
+        return connection.execute(select(submissions.c.id).where(found).limit(1)).scalar()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A connection in a writing transaction, committed at the end of the block."""
+        lock = self._write_lock or contextlib.nullcontext()
+        with lock, self.engine.connect().execution_options(**IMMEDIATE) as connection, connection.begin():
+            yield connection
+
+    def write_problem(self) -> str | None:
+        """Why this database cannot be written just now, on one line; ``None`` when it can.
+
+        Tries a write that changes nothing (an ``UPDATE`` of no row), then rolls it back: a
+        read-only file, file system or transaction, or a missing permission, fails it."""
+        try:
+            with self.engine.connect() as connection, connection.begin() as transaction:
+                connection.execute(update(submissions).where(submissions.c.id < 0).values(id=submissions.c.id))
+                transaction.rollback()
+        except SQLAlchemyError as error:
+            self.engine.dispose()  # the next try connects afresh (a connection opened read-only stays so)
+            return reason(error)
+        return None
 
     def all(self) -> list[Submission]:
         """Every stored submission, oldest first."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT id, submission_id, briefing, received_at, answers FROM submissions ORDER BY id"
-            ).fetchall()
-        return [
-            Submission(id=row[0], submission_id=row[1], briefing=row[2], received_at=row[3], answers=json.loads(row[4]))
-            for row in rows
-        ]
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*COLUMNS).order_by(submissions.c.id)).all()
+        return [submission_of(row) for row in rows]
 
     def count(self) -> int:
         """How many submissions are stored."""
-        with self._connection() as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(submissions)).scalar_one())
+
+
+def migrate(engine: Engine, url: URL) -> tuple[str | None, bool]:
+    """Bring the database up to date; the revision it was at (``None`` for a new database) and
+    whether it had to be migrated. ``DatabaseUnavailable`` if it cannot be opened, or needs
+    migrating and cannot be written."""
+    check_reachable(engine, url)
+    try:
+        with engine.connect() as connection:
+            before = revision(connection)
+        return before, upgrade(engine)
+    except SQLAlchemyError as error:
+        raise unavailable(url, error, "migrate") from None
+
+
+def read_submissions(db: str | Path) -> list[Submission]:
+    """Every submission in the database ``db``, oldest first, read without writing anything:
+    a SQLite file is opened read-only and never created.
+
+    Raises ``DatabaseUnavailable`` (one line, naming the database) if it does not exist, cannot
+    be opened or read, or holds no feedback."""
+    url = database_url(db)
+    if kind(url) == SQLITE and not Path(str(url.database)).is_file():
+        raise DatabaseUnavailable(f"no feedback database at {describe(url)}")
+    engine = reading_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(submissions.name):
+                raise DatabaseUnavailable(
+                    f"{describe(url)} holds no feedback: it has no submissions table "
+                    "(is it the database the feedback service uses?)"
+                )
+            rows = connection.execute(select(*COLUMNS).order_by(submissions.c.id)).all()
+    except SQLAlchemyError as error:
+        raise unavailable(url, error, "read") from None
+    finally:
+        engine.dispose()
+    return [submission_of(row) for row in rows]
