@@ -3,7 +3,8 @@
  * Without this script the form still works: it posts to the board's service or form endpoint,
  * or opens an e-mail. With it, the form checks answers before sending and shows each problem
  * beside its field, sends in the background where it can, says plainly when sending failed
- * (keeping every answer on the page), and can save the answers to a file. */
+ * (keeping every answer on the page), and can save the answers to a file. It gives each showing
+ * of the form its own submission id, so a form sent twice is stored once. */
 (function () {
   "use strict";
 
@@ -18,6 +19,10 @@
     var idField = form.querySelector("input[name='submission-id']");
     form.noValidate = true;
     saveButton.hidden = false;
+    // Every showing of the form gets its own submission id, kept when the form is sent again (the
+    // browser's Back button restores it with the answers), so the board stores it once however
+    // it is sent. A form sent without this script has none: the service knows it by its answers.
+    if (!idField.value) idField.value = newId();
 
     function message(name, values) {
       var text = messages.getAttribute("data-" + name) || "";
