@@ -190,3 +190,17 @@ def test_the_new_parts_build_into_the_site(project: Project) -> None:
     html = (project.site_dir / "reviews" / ID / "index.html").read_text(encoding="utf-8")
     assert '<span class="ll-source">From the review, p. 4</span>' in html
     assert "Lesson 1.1" in html and "<strong>Mrs B</strong>: Adult (18 to 64)" in html
+
+
+def test_each_board_may_have_its_own_feedback_address(project: Project) -> None:
+    change_settings(
+        project,
+        {
+            "feedback": {"delivery": "service", "endpoint": "https://feedback.example.org/feedback"},
+            "boards": {"North Safeguarding Adults Board": {"feedback_endpoint": "https://north.example.org/feedback"}},
+        },
+    )
+    write_review(project, "b.md", MINIMAL_REVIEW.replace(ID, "test-2024-child-b"))
+    pages = pages_of(project, JOINT)
+    assert 'action="https://north.example.org/feedback"' in pages[f"reviews/{ID}.md"]
+    assert 'action="https://feedback.example.org/feedback"' in pages["reviews/test-2024-child-b.md"]
