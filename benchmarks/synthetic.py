@@ -21,6 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.pipeline.load import load
+from generator.pipeline.validate import validate
+
 REPO = Path(__file__).resolve().parents[1]
 BOARDS = [
     f"{place} Safeguarding {kind}"
@@ -146,13 +149,22 @@ def project_skeleton(out: Path, extra_settings: str = "") -> Path:
     return out
 
 
+def vocabulary_keys(content_dir: Path) -> dict[str, list[str]]:
+    """The keys of each vocabulary of the project in ``content_dir`` (before it has reviews): the
+    shipped sets its settings choose, with its own entries."""
+    content = validate(load(content_dir))
+    return {
+        "themes": list(content.themes),
+        "agencies": list(content.agencies),
+        "review_types": list(content.review_types),
+        "age_groups": list(content.age_groups),
+    }
+
+
 def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False) -> Path:
     """Write a project with ``reviews`` synthetic reviews into ``out`` (emptied first)."""
     project_skeleton(out, f"make_pdfs: {str(pdfs).lower()}")
-    vocab = {
-        name: list(yaml.safe_load((REPO / "content" / "vocabularies" / f"{name}.yml").read_text(encoding="utf-8")))
-        for name in ("themes", "agencies", "review_types", "age_groups")
-    }
+    vocab = vocabulary_keys(out / "content")
     rng = random.Random(seed)
     write = Writer(rng, words_of_sample())
     for number in range(1, reviews + 1):

@@ -530,3 +530,10 @@ class Settings(Strict):
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""
+    vocabularies: list[Literal["children", "adults", "domestic-abuse"]] = []
+    """The vocabulary sets shipped with Learning Lessons that the site uses: any of ``children``,
+    ``adults`` and ``domestic-abuse``, with the ``common`` set (age groups, review kinds and themes
+    of every service) that choosing any of them brings. The files in ``content/vocabularies/``
+    then add the board's own entries, and an entry there whose key a chosen set also has replaces
+    the shipped one. Leave it out (or ``[]``) to use no shipped set: the files in
+    ``content/vocabularies/`` then hold every entry."""

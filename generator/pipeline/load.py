@@ -6,6 +6,7 @@ files that cannot be read (not UTF-8, broken YAML, no front matter, repeated key
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,8 @@ class RawContent:
     settings: Document | None
     strings: Document | None
     review_types: Document | None
+    """The board's own review types (``content/vocabularies/review_types.yml``), or None if the
+    file is missing or cannot be read; the same for the next three vocabularies."""
     themes: Document | None
     agencies: Document | None
     age_groups: Document | None
@@ -113,6 +116,12 @@ class RawContent:
     --publish``)."""
     errors: list[ContentError]
     """Files that could not be read at all; validation adds its own errors to these."""
+    shipped: ShippedSets = field(default_factory=dict)
+    """Every vocabulary set shipped with Learning Lessons; validation uses those the settings
+    choose (``vocabularies:``). Shared by every load in a process: never change it."""
+    missing_vocabularies: list[ContentError] = field(default_factory=list)
+    """An error for each vocabulary file ``content/vocabularies/`` lacks: validation reports them
+    only for a site that chooses no shipped set, whose own files must then hold everything."""
 
 
 BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -300,18 +309,19 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
             cache[path] = (stamp, document)
         return document
 
-    def required(relative: str) -> Document | None:
+    def required(relative: str, missing: list[ContentError]) -> Document | None:
         path = content_dir / relative
         if not path.is_file():
             shown = path.relative_to(root).as_posix()
-            errors.append(ContentError(shown, 1, "", "this file is missing; every site needs it"))
+            missing.append(ContentError(shown, 1, "", "this file is missing; every site needs it"))
             return None
         return attempt(load_yaml_file, path)
 
-    settings = required("settings.yml")
+    settings = required("settings.yml", errors)
     strings_path = content_dir / "strings.yml"
     strings = attempt(load_yaml_file, strings_path) if strings_path.is_file() else None
-    vocabularies = {name: required(f"vocabularies/{name}.yml") for name in VOCABULARIES}
+    missing_vocabularies: list[ContentError] = []
+    vocabularies = {name: required(f"vocabularies/{name}.yml", missing_vocabularies) for name in VOCABULARIES}
     reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
     summary_path = content_dir / SUMMARY_FILE
     summary = attempt(load_yaml_file, summary_path) if summary_path.is_file() else None
@@ -321,6 +331,8 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
         reviews=[review for review in reviews if review is not None],
         feedback_summary=summary,
         errors=errors,
+        shipped=shipped_vocabularies(),
+        missing_vocabularies=missing_vocabularies,
         **vocabularies,
     )
 
@@ -329,4 +341,28 @@ SUMMARY_FILE = "feedback-summary.json"
 """The feedback summary in ``content/`` (JSON, which the YAML reader also reads)."""
 
 VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
-"""The controlled vocabularies, each a file in ``content/vocabularies/``."""
+"""The controlled vocabularies, each a file in ``content/vocabularies/`` and in each shipped set."""
+
+SHIPPED_VOCABULARIES = Path(__file__).resolve().parents[1] / "vocabularies"
+"""The vocabulary sets shipped with Learning Lessons, a folder each (``common``, ``children``,
+``adults``, ``domestic-abuse``) holding some or all of the ``VOCABULARIES`` files."""
+
+ShippedSets = dict[str, dict[str, Document]]
+"""Shipped vocabulary files by set, then by vocabulary: ``{"adults": {"themes": Document}}``."""
+
+
+@functools.cache
+def shipped_vocabularies() -> ShippedSets:
+    """Every shipped vocabulary set, read once a process (a few small files that do not change
+    while it runs). Shown as ``generator/vocabularies/<set>/<vocabulary>.yml``. A shipped file
+    that cannot be read is a bug in Learning Lessons, so its error is raised, not collected."""
+    shown_from = SHIPPED_VOCABULARIES.parents[1]
+    return {
+        folder.name: {
+            name: load_yaml_file(folder / f"{name}.yml", shown_from)
+            for name in VOCABULARIES
+            if (folder / f"{name}.yml").is_file()
+        }
+        for folder in sorted(SHIPPED_VOCABULARIES.iterdir())
+        if folder.is_dir()
+    }

@@ -23,7 +23,7 @@ from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummar
 from generator.model.strings import default_strings, placeholders
 from generator.pipeline.anonymity import scan
 from generator.pipeline.links import check_links
-from generator.pipeline.load import Document, Loc, RawContent, dotted
+from generator.pipeline.load import Document, Loc, RawContent, ShippedSets, dotted
 from generator.suggest import did_you_mean, nearest
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -39,10 +39,19 @@ def validate(
     errors: list[ContentError] = list(raw.errors)
     settings = _as_model(raw.settings, Settings, (), errors)
     strings = _strings(raw.strings, errors)
-    review_types = _vocabulary(raw.review_types, ReviewType, errors)
-    themes = _vocabulary(raw.themes, Theme, errors)
-    agencies = _vocabulary(raw.agencies, Agency, errors)
-    age_groups = _vocabulary(raw.age_groups, AgeGroup, errors)
+    sets = _chosen_sets(raw.settings, raw.shipped)
+    if not sets:
+        errors += raw.missing_vocabularies  # the board's own files must hold everything
+    own_may_be_empty = bool(sets) or settings is None  # (broken settings: the sets are unknown)
+
+    def vocabulary(name: str, own: Document | None, model: type[Model]) -> dict[str, Model]:
+        shipped = [raw.shipped[chosen][name] for chosen in sets if name in raw.shipped[chosen]]
+        return _merged_vocabulary(shipped, own, model, errors, own_may_be_empty=own_may_be_empty)
+
+    review_types = vocabulary("review_types", raw.review_types, ReviewType)
+    themes = vocabulary("themes", raw.themes, Theme)
+    agencies = vocabulary("agencies", raw.agencies, Agency)
+    age_groups = vocabulary("age_groups", raw.age_groups, AgeGroup)
     vocabularies = _by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
     summary = _as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
@@ -279,9 +288,72 @@ def _kind(value: Any) -> str:
     return name if isinstance(value, list | dict) else f"{value!r} ({name})"
 
 
-def _vocabulary(document: Document | None, model: type[Model], errors: list[ContentError]) -> dict[str, Model]:
-    """A vocabulary file: a mapping from key to entry, each entry checked against ``model``."""
-    if document is None:
+COMMON_SET = "common"
+"""The shipped vocabulary set that every site choosing any set also gets."""
+
+
+def _chosen_sets(settings: Document | None, shipped: ShippedSets) -> list[str]:
+    """The shipped vocabulary sets the settings choose (``vocabularies:``), ``common`` first, or
+    none. Read from the settings file as written, so that a mistake elsewhere in it does not
+    change the vocabularies. A name that is not a set is reported by the settings' model; until it
+    is put right every set is used, so that the one mistake is not reported again as every key it
+    would hide."""
+    data = settings.data if settings is not None else None
+    chosen = data.get("vocabularies") if isinstance(data, dict) else None
+    if not chosen:
+        return []
+    others = [name for name in shipped if name != COMMON_SET]
+    if not isinstance(chosen, list) or any(name not in others for name in chosen):
+        chosen = others
+    return [COMMON_SET, *dict.fromkeys(chosen)]
+
+
+def _merged_vocabulary(
+    shipped: list[Document],
+    own: Document | None,
+    model: type[Model],
+    errors: list[ContentError],
+    *,
+    own_may_be_empty: bool,
+) -> dict[str, Model]:
+    """One vocabulary: the entries of the chosen shipped sets' files, then the board's own file's
+    (``content/vocabularies/``), whose entry replaces a shipped entry with the same key."""
+    merged: dict[str, Model] = {}
+    for document in shipped:
+        merged.update(_vocabulary(document, model, errors))
+    merged.update(_vocabulary(own, model, errors, may_be_empty=own_may_be_empty))
+    return dict(sorted(merged.items()))
+
+
+def _vocabulary(
+    document: Document | None, model: type[Model], errors: list[ContentError], may_be_empty: bool = False
+) -> dict[str, Model]:
+    """A vocabulary file: a mapping from key to entry, each entry checked against ``model``,
+    worked out once for each version of the file (shipped files are read once a process). A file
+    with no entries, only comments, is an error unless ``may_be_empty``."""
+    if document is None or (document.data is None and may_be_empty):
+        return {}
+    memo = ("vocabulary", model)
+    if memo not in document.memo:
+        found: list[ContentError] = []
+        document.memo[memo] = (_vocabulary_entries(document, model, found), found)
+    entries, found = document.memo[memo]
+    errors.extend(found)
+    return entries
+
+
+def _vocabulary_entries(document: Document, model: type[Model], errors: list[ContentError]) -> dict[str, Model]:
+    """The entries of a vocabulary file, by key; the problems of the others are added to ``errors``."""
+    if document.data is None:
+        errors.append(
+            ContentError(
+                document.path,
+                1,
+                "",
+                "this file has no entries; add them here, or choose the vocabulary sets shipped with "
+                "Learning Lessons with 'vocabularies:' in content/settings.yml",
+            )
+        )
         return {}
     if not isinstance(document.data, dict):
         errors.append(ContentError(document.path, 1, "", "expected 'key:' entries, each with its fields"))
