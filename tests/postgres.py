@@ -23,7 +23,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from browsing import free_port
 
 DATABASES = ("sqlite", "postgresql")
 SERVER_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=200")
@@ -62,18 +62,15 @@ def require_binaries() -> Path:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class PostgresServer:
-    """A PostgreSQL server in ``folder``, run by ``binaries``, as the ``postgres`` user if we are root."""
+    """A PostgreSQL server in ``folder``, run by ``binaries`` (as the ``postgres`` user if we are
+    root) with ``settings``. Its methods raise ``RuntimeError`` if PostgreSQL's programs fail.
+    ``benchmarks/bench_feedback.py`` runs one too, with PostgreSQL's durable defaults."""
 
-    def __init__(self, binaries: Path, folder: Path) -> None:
+    def __init__(self, binaries: Path, folder: Path, settings: tuple[str, ...] = SERVER_SETTINGS) -> None:
         self.binaries = binaries
         self.folder = folder
+        self.settings = settings
         self.data = folder / "data"
         self.port = free_port()
         self.user = "postgres"
@@ -83,23 +80,25 @@ class PostgresServer:
             try:
                 account = pwd.getpwnam("postgres")
             except KeyError:
-                pytest.fail("running as root, the tests need the postgres user to run PostgreSQL", pytrace=False)
+                raise RuntimeError(
+                    "running as root, PostgreSQL is run as the postgres user, and there is none"
+                ) from None
             os.chown(folder, account.pw_uid, account.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
 
     def run(self, *command: str) -> None:
-        """Run one of PostgreSQL's programs; fail with its output if it fails."""
+        """Run one of PostgreSQL's programs; ``RuntimeError`` with its output and log if it fails."""
         program = [*self._as, str(self.binaries / command[0]), *command[1:]]
         result = subprocess.run(program, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             log = (self.folder / "log").read_text(errors="replace") if (self.folder / "log").exists() else ""
-            pytest.fail(f"{' '.join(command[:2])} failed:\n{result.stdout}{result.stderr}{log}", pytrace=False)
+            raise RuntimeError(f"{' '.join(command[:2])} failed:\n{result.stdout}{result.stderr}{log}")
 
     def start(self) -> None:
         """``initdb`` (trust on loopback and the socket only) and ``pg_ctl start``, waiting until it is up."""
         self.run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8", "--no-locale", "-N")
         options = [f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}"]
-        options += [f"-c {setting}" for setting in SERVER_SETTINGS]
+        options += [f"-c {setting}" for setting in self.settings]
         self.run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", " ".join(options), "-w", "start")
 
     def stop(self) -> None:
@@ -133,8 +132,11 @@ def postgres_server() -> Iterator[PostgresServer]:
     binaries = require_binaries()
     folder = Path(tempfile.mkdtemp(prefix="ll-postgres-"))  # in /tmp, which the postgres user can reach
     try:
-        server = PostgresServer(binaries, folder)
-        server.start()
+        try:
+            server = PostgresServer(binaries, folder)
+            server.start()
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
         yield server
         server.stop()
     finally:

@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
-from browsing import free_port
+from browsing import free_port, wait_for
 from click.testing import CliRunner, Result
 from conftest import MINIMAL_REVIEW, write_review
 from sqlalchemy import inspect
@@ -213,7 +212,7 @@ def test_several_service_processes_store_each_submission_once(service_project: P
     forms = [valid_form(**{"submission-id": f"worker-{number % 30:04d}"}) for number in range(60)]
     forms += [valid_form(people=str(1 + number % 10)) for number in range(20)]  # no id: 10 forms, each sent twice
     try:
-        wait_until_healthy(url, process)
+        wait_for(f"{url}/health", process)
         with ThreadPoolExecutor(max_workers=16) as pool:
             statuses = list(pool.map(lambda form: send(url, form), forms, timeout=120))
     finally:
@@ -230,19 +229,6 @@ def test_several_service_processes_store_each_submission_once(service_project: P
 def send(url: str, form: dict[str, str]) -> int:
     headers = {"Origin": ORIGIN, "Accept": "application/json"}
     return httpx.post(f"{url}/feedback", data=form, headers=headers, timeout=30).status_code
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise AssertionError(process.communicate()[0])
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the service did not start")
 
 
 # --- cannot be opened --------------------------------------------------------------------------

@@ -512,12 +512,13 @@ def test_serve_reports_content_errors(service_project: Project, db: str) -> None
 
 
 @contextmanager
-def running(app, port: int = 0) -> Iterator[str]:
-    """``app`` served by uvicorn on loopback (on ``port``, or a free one), stopped afterwards."""
+def running(app, port: int = 0, **config: object) -> Iterator[str]:
+    """``app`` served by uvicorn on loopback (on ``port``, or a free one) with uvicorn's ``config``,
+    stopped afterwards."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -561,6 +562,29 @@ def test_concurrent_resends_are_stored_once(service_project: Project, db: str) -
     by_id = {}
     for form, (_, row_id) in zip(forms, results, strict=True):
         assert by_id.setdefault(form["submission-id"], row_id) == row_id
+
+
+@pytest.mark.parametrize(
+    ("trusted", "statuses"),
+    [("127.0.0.1", [201, 201, 429]), ("192.0.2.9", [201, 429, 429])],
+    ids=["trusted-proxy", "untrusted"],
+)
+def test_behind_a_trusted_proxy_each_client_has_its_own_rate_limit(
+    service_project: Project, db: str, trusted: str, statuses: list[int]
+) -> None:
+    app = create_app(service_project, db, [ORIGIN], rate_limit_per_minute=1)
+    clients = ["203.0.113.5", "203.0.113.6", "203.0.113.5"]  # as the proxy in front says
+    with running(app, forwarded_allow_ips=trusted) as url:
+        sent = [
+            httpx.post(
+                f"{url}/feedback",
+                data=valid_form(people=str(number)),
+                headers={"Origin": ORIGIN, "Accept": "application/json", "X-Forwarded-For": client},
+                timeout=20,
+            ).status_code
+            for number, client in enumerate(clients, start=1)
+        ]
+    assert sent == statuses
 
 
 def test_concurrent_resends_without_an_id_are_stored_once(service_project: Project, db: str) -> None:
