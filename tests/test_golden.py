@@ -74,6 +74,9 @@ def test_error_messages_match_golden(project: Project) -> None:
             "narrative: What happened.", "narrative: Read [the protocol](protocol.md) first."
         ),
     )
+    write_review(
+        project, "h.md", MINIMAL_REVIEW.replace('title: "Child A: a test review"', "title: Child A: a test review")
+    )
     (project.content_dir / "strings.yml").write_text('session_plan_title: "Session plan: {nme}"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--project", str(project.root)])
     assert result.exit_code == 1

@@ -23,9 +23,15 @@ MALFORMED = {
     "empty file": (b"", "a review file must start with a '---' line"),
     "front matter only": (b"---\nid: x\n---\n", "missing required field"),
     "unterminated front matter": (b"---\nid: x\ntitle: y\n", "the front matter is not closed"),
-    "tabs in YAML": (MINIMAL_REVIEW.replace("  - heading:", "\t- heading:").encode(), "YAML syntax error"),
+    "tabs in YAML": (
+        MINIMAL_REVIEW.replace("  - heading:", "\t- heading:").encode(),
+        "this line is indented with a tab; indent with spaces, not tabs",
+    ),
     "10 MB file": (MINIMAL_REVIEW.replace("The case summary.", "word " * 2_000_000).encode(), "file is too large"),
-    "deeply nested YAML": (("---\nid: " + "[" * 10000 + "]" * 10000 + "\n---\nx\n").encode(), "YAML syntax error"),
+    "deeply nested YAML": (
+        ("---\nid: " + "[" * 10000 + "]" * 10000 + "\n---\nx\n").encode(),
+        "this line is not valid YAML",
+    ),
     "alias bomb": (
         (
             b"---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"

@@ -24,17 +24,111 @@ def test_minimal_review_is_valid(project: Project) -> None:
     assert [q.question for q in entry.review.sections[0].learning_points[0].questions] == ["How do you share?"]
 
 
-def test_yaml_syntax_error_gives_the_real_line(project: Project) -> None:
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test", "board: Test\n  nested: x"))
-    assert errors_of(project) == [
-        "content/reviews/a.md:7: YAML syntax error: mapping values are not allowed in this context"
-    ]
-
-
-def test_unclosed_list_reports_where_yaml_noticed(project: Project) -> None:
-    write_review(project, "a.md", MINIMAL_REVIEW.replace("pseudonyms: [Child A]", 'pseudonyms: [Child A\n"x": 1'))
-    [error] = errors_of(project)
-    assert error.startswith("content/reviews/a.md:5: YAML syntax error:")
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('title: "Child A: a test review"', "title: Child A: a test review"),
+            "content/reviews/a.md:3: this text holds a colon followed by a space, which would start a new field; "
+            'put the text in quotes: title: "Child A: a test review"',
+        ),
+        (
+            ("    narrative: What happened.", "\tnarrative: What happened."),
+            "content/reviews/a.md:15: this line is indented with a tab; indent with spaces, not tabs",
+        ),
+        (
+            ("          - How do you share?", "\t  - How do you share?"),
+            "content/reviews/a.md:19: this line is indented with a tab; indent with spaces, not tabs",
+        ),
+        (
+            ('board_response: ""', 'board_response: "'),
+            'content/reviews/a.md:23: the text that starts with " here has no closing "; add one at the end of the text',
+        ),
+        (
+            ('title: "Child A: a test review"', 'title: "Child A: a test review'),
+            'content/reviews/a.md:3: the text that starts with " here has no closing " where it ends, so the lines '
+            'after it up to line 8 were read as part of it; add the closing "',
+        ),
+        (
+            ('title: "Child A: a test review"', 'title: "Child A" a test review'),
+            "content/reviews/a.md:3: the text goes on after its closing quote; put quotes around all of the text: "
+            "title: '\"Child A\" a test review'",
+        ),
+        (
+            ("          - How do you share?\n", "          - How do you share?\n         - Who do you tell?\n"),
+            "content/reviews/a.md:20: this line is indented by 9 spaces, which does not fit the lines above it; "
+            "indent it by 10 spaces, like the '-' on line 19, or indent it by 6 spaces, like the '-' on line 17",
+        ),
+        (
+            ("    narrative: What happened.", "   narrative: What happened."),
+            "content/reviews/a.md:15: this line is indented by 3 spaces, which does not fit the lines above it; "
+            "indent it by 4 spaces, like 'heading' on line 14, or start it at the beginning of the line, like "
+            "'sections' on line 13",
+        ),
+        (
+            (
+                "board: Test Safeguarding Children Partnership",
+                "board: Test Safeguarding Children Partnership\n  nested: x",
+            ),
+            "content/reviews/a.md:7: this line is indented further than 'board' above it, which already has a value; "
+            "line it up with 'board' if it is a field of its own, or, if it is more of that text, put all of the text "
+            "in quotes",
+        ),
+        (
+            ("summary: A short summary.\n", "summary: A short summary.\n- Another summary\n"),
+            "content/reviews/a.md:13: this line starts a list item ('-'), but 'summary' above it already has its "
+            "value; remove the '-', or move the item into the list it belongs to",
+        ),
+        (
+            ("  - heading: Sharing information", "  -heading: Sharing information"),
+            "content/reviews/a.md:14: a '-' that starts a list item needs a space after it: - heading: Sharing "
+            "information",
+        ),
+        (
+            ("pseudonyms: [Child A]", 'pseudonyms: [Child A\n"x": 1'),
+            "content/reviews/a.md:4: the list in square brackets that starts here is not closed; end it with ']', "
+            "and put in quotes any item that holds a colon or a bracket",
+        ),
+        (
+            ("nation: England", "nation England"),
+            "content/reviews/a.md:7: this line is neither a field ('name: value') nor a list item ('- value'); if "
+            "it is a field, put a colon and a space after its name, or, if it is more of the text above, indent it "
+            "further than that text's field",
+        ),
+        (
+            ("summary: A short summary.", "summary: |\nA short summary."),
+            "content/reviews/a.md:13: the text under 'summary' must be indented further than 'summary'; indent "
+            "this line",
+        ),
+        (
+            ("summary: A short summary.", "summary: @home visit"),
+            "content/reviews/a.md:12: text cannot start with '@' unless it is in quotes; put the text in quotes: "
+            'summary: "@home visit"',
+        ),
+    ],
+    ids=[
+        "colon in text",
+        "tab before a field",
+        "tab before a list item",
+        "quote never closed",
+        "quote closed by the next quote",
+        "text after a closing quote",
+        "list item indented wrongly",
+        "field indented wrongly",
+        "field under a field with a value",
+        "stray list item",
+        "dash without a space",
+        "list in brackets not closed",
+        "no colon",
+        "block text not indented",
+        "reserved first character",
+    ],
+)
+def test_yaml_syntax_errors_in_plain_words_at_the_real_line(
+    project: Project, change: tuple[str, str], expected: str
+) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace(*change))
+    assert errors_of(project) == [expected]
 
 
 def test_missing_required_field(project: Project) -> None:

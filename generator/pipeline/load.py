@@ -16,6 +16,7 @@ import frontmatter
 import yaml
 
 from generator.errors import ContentError, ContentErrors
+from generator.pipeline.yaml_errors import explain
 
 Loc = tuple[str | int, ...]
 """A path into a document's data: ``("sections", 0, "heading")``."""
@@ -201,10 +202,8 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, Line
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = " ".join(filter(None, [error.context, error.problem]))
-        raise ContentErrors([ContentError(shown_as, line, "", f"YAML syntax error: {problem}")]) from None
+        line, message = explain(text, error, first_line)
+        raise ContentErrors([ContentError(shown_as, line, "", message)]) from None
     except yaml.YAMLError as error:
         raise ContentErrors([ContentError(shown_as, first_line, "", f"YAML error: {error}")]) from None
     finally:
