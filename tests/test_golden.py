@@ -75,6 +75,13 @@ def test_error_messages_match_golden(project: Project) -> None:
         ),
     )
     write_review(
+        project,
+        "g.md",
+        MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-g")
+        .replace("themes: [information-sharing]", "themes: [weather]")
+        .replace("    narrative:", "    themes: [weather]\n    narrative:"),
+    )
+    write_review(
         project, "h.md", MINIMAL_REVIEW.replace('title: "Child A: a test review"', "title: Child A: a test review")
     )
     (project.content_dir / "strings.yml").write_text('session_plan_title: "Session plan: {nme}"\n', encoding="utf-8")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL_REVIEW, write_review
+import yaml
+from conftest import MINIMAL_REVIEW, change_settings, write_review
 
 from generator.build import Project, check
 from generator.errors import ContentErrors
+from generator.pipeline.load import SHIPPED_VOCABULARIES, VOCABULARIES
 
 
 def errors_of(project: Project) -> list[str]:
@@ -203,13 +205,94 @@ def test_unknown_vocabulary_entries_suggest_the_nearest(project: Project) -> Non
     write_review(project, "a.md", text)
     assert errors_of(project) == [
         "content/reviews/a.md:5: review_type: unknown review type 'serious-case-review'; did you mean 'scr'? "
-        "(see content/vocabularies/review_types.yml)",
-        "content/reviews/a.md:11: themes[1]: unknown theme 'information-shareing'; did you mean 'information-sharing'? "
-        "(see content/vocabularies/themes.yml)",
+        "If it is a new review type, give it an entry in content/vocabularies/review_types.yml with a name, "
+        "a short_name, a nation and a what_is",
+        "content/reviews/a.md:11: themes[1]: unknown theme 'information-shareing'; did you mean "
+        "'information-sharing'? If it is a new theme, give it an entry in content/vocabularies/themes.yml with a "
+        "name and a description",
         "content/reviews/a.md:11: themes[2]: unknown theme 'hidden men'; did you mean 'invisible-fathers'? "
-        "(see content/vocabularies/themes.yml)",
+        "(a review names a theme by its key, not its name)",
         "content/reviews/a.md:20: sections[1].learning_points[1].agencies[1]: unknown agency 'polise'; "
-        "did you mean 'police'? (see content/vocabularies/agencies.yml)",
+        "did you mean 'police'? If it is a new agency, give it an entry in content/vocabularies/agencies.yml "
+        "with a name",
+    ]
+
+
+def vocabularies_without_carers(project: Project) -> None:
+    """No shipped set chosen, and the board's own files holding every entry of every shipped set
+    but the theme for carers: ``carers`` is then unknown, and only part of the synonym "male
+    carers" of invisible-fathers."""
+    change_settings(project, {"vocabularies": []})
+    for name in VOCABULARIES:
+        entries: dict = {}
+        for folder in sorted(SHIPPED_VOCABULARIES.iterdir()):
+            if (folder / f"{name}.yml").is_file():
+                entries.update(yaml.safe_load((folder / f"{name}.yml").read_text(encoding="utf-8")) or {})
+        if name == "themes":
+            entries.pop("carers")
+            assert "male carers" in entries["invisible-fathers"]["synonyms"]
+        path = project.content_dir / "vocabularies" / f"{name}.yml"
+        path.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_word_that_is_only_part_of_a_synonym_suggests_nothing(project: Project) -> None:
+    """``carers`` looks like invisible-fathers' synonym "male carers", but is not it."""
+    vocabularies_without_carers(project)
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("themes: [information-sharing]", "themes: [carers]"))
+    assert errors_of(project) == [
+        "content/reviews/a.md:11: themes[1]: unknown theme 'carers'; to add it, give it an entry in "
+        "content/vocabularies/themes.yml with a name and a description"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            "hidden men",
+            "unknown theme 'hidden men'; did you mean 'invisible-fathers'? (a review names a theme by its key, not "
+            "its name)",
+        ),
+        (
+            "Information sharing",
+            "unknown theme 'Information sharing'; did you mean 'information-sharing'? (a review names a theme by "
+            "its key, not its name)",
+        ),
+        (
+            "absent-fathers",
+            "unknown theme 'absent-fathers'; did you mean 'invisible-fathers'? If it is a new theme, give it an "
+            "entry in content/vocabularies/themes.yml with a name and a description",
+        ),
+        (
+            "Weather and climate",
+            "unknown theme 'Weather and climate'; a review names a theme by its key (lowercase letters, digits and "
+            "single hyphens); to add a new one, give it an entry in content/vocabularies/themes.yml with a name "
+            "and a description",
+        ),
+    ],
+    ids=["a synonym", "a name", "a synonym as a key", "nothing near"],
+)
+def test_did_you_mean_searches_names_and_synonyms(project: Project, written: str, expected: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("themes: [information-sharing]", f"themes: [{written}]"))
+    assert errors_of(project) == [f"content/reviews/a.md:11: themes[1]: {expected}"]
+
+
+def test_an_unknown_key_is_reported_once_a_file_with_every_line_that_uses_it(project: Project) -> None:
+    text = MINIMAL_REVIEW.replace("themes: [information-sharing]", "themes: [weather]").replace(
+        "    narrative: What happened.\n    learning_points:\n"
+        "      - point: Share what you know.\n        questions:\n          - How do you share?\n",
+        "    themes: [weather]\n    narrative: What happened.\n    learning_points:\n"
+        "      - point: Share what you know.\n        questions:\n          - How do you share?\n"
+        "        themes: [weather]\n"
+        "      - point: Ask who else knows.\n        questions:\n          - Who else knows?\n"
+        "        themes: [weather, weather]\n",
+    )
+    write_review(project, "a.md", text)
+    write_review(project, "b.md", text.replace("id: test-2024-child-a", "id: test-2024-child-b"))
+    how_to_add = "to add it, give it an entry in content/vocabularies/themes.yml with a name and a description"
+    assert errors_of(project) == [
+        f"content/reviews/a.md:11: themes[1]: unknown theme 'weather' (also on lines 15, 21, 25); {how_to_add}",
+        f"content/reviews/b.md:11: themes[1]: unknown theme 'weather' (also on lines 15, 21, 25); {how_to_add}",
     ]
 
 

@@ -10,7 +10,7 @@ import datetime
 import os
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -479,8 +479,10 @@ def _values_at(data: Any, pattern: tuple[str, ...], loc: Loc = ()) -> Iterator[t
 
 def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]], errors: list[ContentError]) -> None:
     """Every theme, agency, review type and age group a review names must be in its vocabulary.
+    An unknown key is reported once a file, at its first line, with the other lines that use it.
 
     This reads the raw data, so it still runs when the file has other errors."""
+    uses: dict[tuple[str, str], list[Loc]] = {}
     for pattern, vocabulary_file in REFERENCES.items():
         vocabulary = vocabularies[vocabulary_file]
         if not vocabulary:
@@ -490,15 +492,49 @@ def _check_references(document: Document, vocabularies: dict[str, dict[str, Any]
                 continue  # a wrong type is reported by the model
             if pattern in NAMES_ALLOWED and not _is_key(key):
                 continue  # an organisation's name, as the report gives it
-            message = unknown_entry_message(vocabulary_file, key, vocabulary)
-            errors.append(ContentError(document.path, document.lines.line_of(loc), dotted(loc), message))
+            uses.setdefault((vocabulary_file, key), []).append(loc)
+    for (vocabulary_file, key), locs in uses.items():
+        first, *others = sorted(locs, key=document.lines.line_of)
+        line = document.lines.line_of(first)
+        also = sorted({document.lines.line_of(loc) for loc in others} - {line})
+        message = unknown_entry_message(vocabulary_file, key, vocabularies[vocabulary_file], also_on=also)
+        errors.append(ContentError(document.path, line, dotted(first), message))
 
 
-def unknown_entry_message(vocabulary_file: str, key: str, vocabulary: dict[str, Any]) -> str:
-    """What to say of a key that is not in its vocabulary, with the nearest key, name or synonym."""
-    aliases = {entry.name.lower(): name for name, entry in vocabulary.items()}
-    for name, entry in vocabulary.items():
-        aliases.update({synonym.lower(): name for synonym in getattr(entry, "synonyms", [])})
+def unknown_entry_message(
+    vocabulary_file: str, key: str, vocabulary: dict[str, Any], also_on: Sequence[int] = ()
+) -> str:
+    """What to say of a key that is not in its vocabulary: the other lines that use it, the
+    nearest key, name or synonym, and how to add it to the vocabulary."""
     kind = VOCABULARY_ENTRY[vocabulary_file]
+    path = f"content/vocabularies/{vocabulary_file}"
+    aliases: dict[str, str] = {}
+    for name, entry in vocabulary.items():
+        aliases.setdefault(entry.name, name)
+        aliases.update({synonym: name for synonym in getattr(entry, "synonyms", []) if synonym not in aliases})
     hint = did_you_mean(key, vocabulary, aliases)
-    return f"unknown {kind} {key!r}{hint} (see content/vocabularies/{vocabulary_file})"
+    lines = ", ".join(str(line) for line in also_on)
+    also = f" (also on {'line' if len(also_on) == 1 else 'lines'} {lines})" if also_on else ""
+    fields = _entry_fields(vocabulary)
+    if not _is_key(key):
+        if hint:
+            return f"unknown {kind} {key!r}{also}{hint} (a review names a {kind} by its key, not its name)"
+        return (
+            f"unknown {kind} {key!r}{also}; a review names a {kind} by its key (lowercase letters, digits and "
+            f"single hyphens); to add a new one, give it an entry in {path} with {fields}"
+        )
+    add = f" If it is a new {kind}, give it" if hint else "; to add it, give it"
+    return f"unknown {kind} {key!r}{also}{hint}{add} an entry in {path} with {fields}"
+
+
+def _entry_fields(vocabulary: dict[str, Any]) -> str:
+    """The fields a new entry of ``vocabulary`` needs, as a sentence: ``a name and a description``."""
+    if not vocabulary:
+        return "its fields"
+    model = type(next(iter(vocabulary.values())))
+    needed = [
+        f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+        for name, info in model.model_fields.items()
+        if info.is_required()
+    ]
+    return " and ".join(needed) if len(needed) < 3 else f"{', '.join(needed[:-1])} and {needed[-1]}"
