@@ -120,7 +120,9 @@ def test_a_link_in_the_settings_is_checked_from_every_page_that_shows_it(project
 def test_a_link_to_a_review_with_errors_of_its_own_is_not_reported_twice(project: Project) -> None:
     write_review(project, "b.md", OTHER.replace("summary: A short summary.\n", ""))
     write_review(project, "a.md", with_narrative("'[B](../reviews/test-2024-child-b.md)'"))
-    assert errors_of(project) == ["content/reviews/b.md:2: summary: missing required field"]
+    assert errors_of(project) == [
+        "content/reviews/b.md:12: summary: missing required field; add it after themes (line 11)"
+    ]
 
 
 def test_the_checked_anchors_are_the_ids_the_built_briefing_has(sample_site: Project) -> None:

@@ -133,16 +133,51 @@ def test_yaml_syntax_errors_in_plain_words_at_the_real_line(
     assert errors_of(project) == [expected]
 
 
-def test_missing_required_field(project: Project) -> None:
+def test_missing_required_field_says_where_it_goes(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test Safeguarding Children Partnership\n", ""))
-    assert errors_of(project) == ["content/reviews/a.md:2: board: missing required field"]
+    assert errors_of(project) == [
+        "content/reviews/a.md:6: board: missing required field; add it after review_type (line 5)"
+    ]
+
+
+def test_missing_field_after_a_block_goes_after_its_last_line(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("good_practice: []\n", ""))
+    assert errors_of(project) == [
+        "content/reviews/a.md:20: good_practice: missing required field; add it after sections (lines 13 to 19)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("  - heading: Sharing information\n    narrative:", "  - narrative:"),
+            "content/reviews/a.md:14: sections[1].heading: missing required field; add it before narrative (line 14)",
+        ),
+        (
+            ("      - point: Share what you know.\n        questions:", "      - questions:"),
+            "content/reviews/a.md:17: sections[1].learning_points[1].point: missing required field; add it before "
+            "questions (line 17)",
+        ),
+        (
+            ("  title: Full report", "  url: https://example.org/report.pdf"),
+            "content/reviews/a.md:26: report.title: missing required field; add it before url (line 26)",
+        ),
+    ],
+    ids=["in a section", "in a learning point", "in the report"],
+)
+def test_missing_field_inside_an_item_is_at_the_items_line(
+    project: Project, change: tuple[str, str], expected: str
+) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace(*change))
+    assert errors_of(project) == [expected]
 
 
 def test_unknown_field_suggests_the_intended_one(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW.replace("summary:", "sumary:"))
     assert errors_of(project) == [
-        "content/reviews/a.md:2: summary: missing required field",
         "content/reviews/a.md:12: sumary: unknown field; did you mean 'summary'?",
+        "content/reviews/a.md:12: summary: missing required field; add it after themes (line 11)",
     ]
 
 
@@ -381,7 +416,7 @@ def test_every_error_in_every_file_at_once(project: Project) -> None:
         "content/reviews/d.md",
         "content/settings.yml",
     }
-    assert "content/settings.yml:1: board_name: missing required field" in errors
+    assert "content/settings.yml:2: board_name: missing required field; add it after site_name (line 1)" in errors
     assert any(error.startswith("content/reviews/d.md:7: nation: input should be 'England'") for error in errors)
 
 

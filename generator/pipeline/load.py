@@ -28,6 +28,8 @@ class LineMap:
 
     keys: dict[Loc, int] = field(default_factory=dict)
     values: dict[Loc, int] = field(default_factory=dict)
+    ends: dict[Loc, int] = field(default_factory=dict)
+    """The last line of each value (blank lines after a block of text left out)."""
     first_line: int = 1
 
     def line_of(self, loc: Loc, *, key: bool = False) -> int:
@@ -40,6 +42,10 @@ class LineMap:
             if loc in self.values:
                 return self.values[loc]
         return self.first_line
+
+    def end_of(self, loc: Loc) -> int:
+        """The last line of the value at ``loc`` (its first line if that is not known)."""
+        return self.ends.get(loc, self.line_of(loc))
 
 
 @dataclass
@@ -212,36 +218,58 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, Line
     errors: list[ContentError] = []
     if node is not None:
         lines.values[()] = first_line + node.start_mark.line
-        _map_lines(node, (), lines, first_line, shown_as, errors)
+        _LineMapper(lines, text.split("\n"), shown_as, errors).map(node, ())
     return data, lines, errors
 
 
-def _map_lines(
-    node: yaml.Node, loc: Loc, lines: LineMap, first_line: int, shown_as: str, errors: list[ContentError]
-) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*loc, key)
-            if key in seen:
-                errors.append(
-                    ContentError(
-                        shown_as,
-                        first_line + key_node.start_mark.line,
-                        dotted(child),
-                        "this field is given twice; keep one",
+@dataclass
+class _LineMapper:
+    """Fills in a ``LineMap`` from the parsed nodes, noting repeated keys on the way."""
+
+    lines: LineMap
+    text: list[str]
+    shown_as: str
+    errors: list[ContentError]
+
+    def map(self, node: yaml.Node, loc: Loc) -> None:
+        """Note the lines of every field and item under ``node``, which is at ``loc``."""
+        first = self.lines.first_line
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value
+                child = (*loc, key)
+                if key in seen:
+                    self.errors.append(
+                        ContentError(
+                            self.shown_as,
+                            first + key_node.start_mark.line,
+                            dotted(child),
+                            "this field is given twice; keep one",
+                        )
                     )
-                )
-            seen.add(key)
-            lines.keys[child] = first_line + key_node.start_mark.line
-            lines.values[child] = first_line + value_node.start_mark.line
-            _map_lines(value_node, child, lines, first_line, shown_as, errors)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*loc, index)
-            lines.keys[child] = lines.values[child] = first_line + item.start_mark.line
-            _map_lines(item, child, lines, first_line, shown_as, errors)
+                seen.add(key)
+                self.lines.keys[child] = first + key_node.start_mark.line
+                self.lines.values[child] = first + value_node.start_mark.line
+                self.lines.ends[child] = first + self.last_line(value_node)
+                self.map(value_node, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*loc, index)
+                self.lines.keys[child] = self.lines.values[child] = first + item.start_mark.line
+                self.lines.ends[child] = first + self.last_line(item)
+                self.map(item, child)
+
+    def last_line(self, node: yaml.Node) -> int:
+        """The last line (from 0) that holds part of ``node``."""
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style and node.value:
+            last = node.value[-1]
+            return self.last_line(last[1] if isinstance(node, yaml.MappingNode) else last)
+        end = node.end_mark
+        line = end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+        while line > node.start_mark.line and (line >= len(self.text) or not self.text[line].strip()):
+            line -= 1  # blank lines after a block of text (| or >)
+        return line
 
 
 def dotted(loc: Loc) -> str:

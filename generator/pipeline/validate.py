@@ -223,11 +223,12 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
     if loc[-1] == "questions" and (kind in ("missing", "too_short") or detail["input"] is None):
         message = "a learning point needs at least one reflection question"
     elif kind == "missing":
-        message = "missing required field"
+        line, message = _missing_field(document, model, base, detail["loc"])
+        return ContentError(document.path, line, field, message)
     elif kind == "extra_forbidden":
         known = _field_names(model, detail["loc"][:-1])
         hint = did_you_mean(str(loc[-1]), known)
-        message = "unknown field" + (hint or f"; expected one of: {', '.join(known)}")
+        message = "unknown field" + (hint or (f"; expected one of: {', '.join(known)}" if known else ""))
         return ContentError(document.path, document.lines.line_of(loc, key=True), field, message)
     elif kind == "too_short":
         message = "needs at least one item"
@@ -248,15 +249,48 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
     return ContentError(document.path, document.lines.line_of(loc), field, message)
 
 
+def _missing_field(document: Document, model: type[BaseModel], base: Loc, relative: Loc) -> tuple[int, str]:
+    """The line and message for a required field the file leaves out: where it belongs, after
+    the field before it in the model's order that the file has (or before the next one). In a
+    list item (a section, a learning point) the line is the item's own, so the item is found."""
+    lines = document.lines
+    parent, name = (*base, *relative[:-1]), relative[-1]
+    found = _model_at(model, relative[:-1])
+    order = list(found.model_fields) if found is not None else []
+    if name not in order:
+        return lines.line_of(parent), "missing required field"
+    present = [field for field in order if (*parent, field) in lines.keys]
+    earlier = [field for field in present if order.index(field) < order.index(name)]
+    later = [field for field in present if order.index(field) > order.index(name)]
+    in_item = bool(parent) and isinstance(parent[-1], int)
+    if earlier:
+        after = (*parent, earlier[-1])
+        start, end = lines.line_of(after, key=True), lines.end_of(after)
+        where = f"line {start}" if start == end else f"lines {start} to {end}"
+        line = lines.line_of(parent) if in_item else end + 1
+        return line, f"missing required field; add it after {earlier[-1]} ({where})"
+    if later:
+        start = lines.line_of((*parent, later[0]), key=True)
+        line = lines.line_of(parent) if in_item else start
+        return line, f"missing required field; add it before {later[0]} (line {start})"
+    return lines.line_of(parent), "missing required field"
+
+
 def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names of the model found at ``loc`` inside ``model``."""
-    current: Any = model
+    found = _model_at(model, loc)
+    return sorted(found.model_fields) if found is not None else []
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model found at ``loc`` inside ``model``, stepping over list items and the keys of a
+    dictionary of models (``boards: {name: ...}``); None if there is none."""
+    current: type[BaseModel] | None = model
     for part in loc:
-        if isinstance(part, int):
+        if current is None or isinstance(part, int) or part not in current.model_fields:
             continue
-        annotation = current.model_fields[part].annotation
-        current = _model_in(annotation)
-    return sorted(current.model_fields)
+        current = _model_in(current.model_fields[part].annotation)
+    return current
 
 
 def _model_in(annotation: Any) -> Any:
