@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from generator.model.dates import PublicationDate
+from generator.model.dates import PublicationDate, or_not_dated
 
 
 @functools.cache
@@ -28,15 +28,17 @@ def environment() -> jinja2.Environment:
         autoescape=True,
     )
     env.filters["display_date"] = display_date
+    env.filters["or_not_dated"] = or_not_dated
     env.filters["join_names"] = join_names
     env.filters["names_of"] = names_of
     env.globals.update(board_key=board_key)
     return env
 
 
-def display_date(published: PublicationDate, not_dated: str = "Not dated") -> str:
-    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``."""
-    return published.display(not_dated)
+def display_date(published: PublicationDate | None, not_dated: str = "Not dated") -> str:
+    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``, or ``not_dated``
+    (also for a draft with no date yet)."""
+    return or_not_dated(published).display(not_dated)
 
 
 def board_key(board: str) -> str:

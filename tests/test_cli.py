@@ -15,6 +15,7 @@ from conftest import MINIMAL_REVIEW, REPO, copy_project, make_project, write_rev
 import generator
 from generator.build import Project, check
 from generator.cli import main
+from generator.pipeline.render import render
 from generator.scaffold import example_review_text
 
 
@@ -187,10 +188,29 @@ def test_example_file_is_what_new_writes() -> None:
     assert (REPO / "content" / "example-review.md").read_text(encoding="utf-8") == example_review_text()
 
 
+def test_new_leaves_the_publication_date_to_the_author(project: Project) -> None:
+    run("new", "--project", str(project.root), "example-2024-child-a")
+    path = project.content_dir / "reviews" / "example-2024-child-a.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "published:" in lines
+    # A draft without a date is previewed as not dated.
+    preview = render(check(project, drafts=True))["reviews/example-2024-child-a.md"]
+    assert "- **Published:** [Not dated](../browse.md?year=not-dated)" in preview
+    # Published without a date, it is an error at its status line.
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    result = run("check", "--project", str(project.root))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"content/reviews/example-2024-child-a.md:{lines.index('status: draft') + 1}: status: a published review "
+        "needs its publication date: YYYY-MM-DD, YYYY-MM, YYYY or 'not dated'\n"
+    )
+
+
 def test_published_scaffold_builds(project: Project) -> None:
     run("new", "--project", str(project.root), "example-2024-child-a")
     path = project.content_dir / "reviews" / "example-2024-child-a.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("status: draft", "status: published")
+    path.write_text(text.replace("\npublished:\n", "\npublished: 2024-01-31\n"), encoding="utf-8")
     assert run("build", "--project", str(project.root)).exit_code == 0
     assert (project.site_dir / "reviews" / "example-2024-child-a" / "index.html").is_file()
 

@@ -78,6 +78,7 @@ def test_error_messages_match_golden(project: Project) -> None:
         project,
         "g.md",
         MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-g")
+        .replace('published: "2024-03-01"', "published:")
         .replace("themes: [information-sharing]", "themes: [weather]")
         .replace("    narrative:", "    themes: [weather]\n    narrative:"),
     )

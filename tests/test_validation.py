@@ -331,6 +331,35 @@ def test_an_unknown_key_is_reported_once_a_file_with_every_line_that_uses_it(pro
     ]
 
 
+def test_a_draft_may_leave_its_publication_date_empty(project: Project) -> None:
+    write_review(
+        project,
+        "a.md",
+        MINIMAL_REVIEW.replace('published: "2024-03-01"', "published:").replace("status: published", "status: draft"),
+    )
+    assert check(project).reviews == []
+    [entry] = check(project, drafts=True).reviews
+    assert entry.review.published is None
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (('published: "2024-03-01"', "published:"), 9),
+        (("published:\n", ""), 8),
+        (("status: published", "status: archived"), 9),
+    ],
+    ids=["empty", "left out", "archived"],
+)
+def test_a_published_review_needs_its_date(project: Project, change: tuple[str, str], line: int) -> None:
+    text = MINIMAL_REVIEW.replace('published: "2024-03-01"', "published:").replace(*change)
+    write_review(project, "a.md", text)
+    assert errors_of(project) == [
+        f"content/reviews/a.md:{line}: status: a published review needs its publication date: YYYY-MM-DD, "
+        "YYYY-MM, YYYY or 'not dated'"
+    ]
+
+
 def test_duplicate_review_ids(project: Project) -> None:
     write_review(project, "a.md", MINIMAL_REVIEW)
     write_review(project, "b.md", MINIMAL_REVIEW)

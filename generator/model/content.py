@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.errors import ContentError
+from generator.model.dates import or_not_dated
 from generator.model.schema import (
     AgeGroup,
     Agency,
@@ -74,7 +75,8 @@ class Content:
     def content_epoch(self) -> int:
         """The time stamp MkDocs puts in the sitemap: the newest publication date in the
         content, so that the same content always gives the same files."""
-        dated = [entry.review.published for entry in self.reviews if entry.review.published.dated]
+        dates = [or_not_dated(entry.review.published) for entry in self.reviews]
+        dated = [date for date in dates if date.dated]
         return max(dated).epoch() if dated else 0
 
 

@@ -101,3 +101,8 @@ class PublicationDate:
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict:
         return {"type": "string", "pattern": rf"^(\d{{4}}(-\d{{2}}(-\d{{2}})?)?|{NOT_DATED})$"}
+
+
+def or_not_dated(date: PublicationDate | None) -> PublicationDate:
+    """``date``, or not dated for a draft that has no date yet: shown and sorted as not dated."""
+    return date if date is not None else PublicationDate(NOT_DATED)

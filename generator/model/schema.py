@@ -200,8 +200,9 @@ class Review(Strict):
     commissioned jointly."""
     nation: Literal["England", "Wales", "Scotland", "Northern Ireland"]
     """England, Wales, Scotland or Northern Ireland."""
-    published: PublicationDate
-    """Publication date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``not dated``."""
+    published: PublicationDate | None = None
+    """Publication date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``not dated``; a draft may
+    leave it empty until it is known."""
     status: Literal["draft", "published", "archived"]
     """``draft`` (left out of the site), ``published``, or ``archived`` (still in the site, marked
     as archived and left out of the newest briefings)."""
@@ -262,6 +263,13 @@ class Review(Strict):
     def addressees(self) -> list[str]:
         """Every agency key and organisation name its recommendations are addressed to."""
         return list(dict.fromkeys(name for item in self.recommendations for name in item.addressed_to))
+
+    @field_validator("status")
+    @classmethod
+    def _check_dated(cls, value: str, info: ValidationInfo) -> str:
+        if value != "draft" and "published" in info.data and info.data["published"] is None:
+            raise ValueError("a published review needs its publication date: YYYY-MM-DD, YYYY-MM, YYYY or 'not dated'")
+        return value
 
 
 class CaseSummary(Strict):

@@ -15,6 +15,7 @@ import markdown
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
+from generator.model.dates import or_not_dated
 from generator.pipeline.site_config import MarkdownSettings
 from generator.templating import environment
 
@@ -91,7 +92,7 @@ def _document(content: Content, entry: ReviewEntry, body: str, kind: str, font_s
             body=body,
             kind=kind,
             font_size=font_size,
-            published=review.published.display(content.strings["not_dated"]),
-            created=review.published.iso,
+            published=or_not_dated(review.published).display(content.strings["not_dated"]),
+            created=or_not_dated(review.published).iso,
         )
     )

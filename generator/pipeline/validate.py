@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from generator.errors import ContentError, ContentErrors
 from generator.model.content import Content, ReviewEntry
+from generator.model.dates import or_not_dated
 from generator.model.schema import KEY_PATTERN, AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
 from generator.model.strings import default_strings, placeholders
 from generator.pipeline.anonymity import scan
@@ -156,9 +157,9 @@ def report_withdrawn(review: Review, today: datetime.date) -> bool:
 def newest_first(entries: list[ReviewEntry]) -> list[ReviewEntry]:
     """Newest publication first, undated last, ties in order of id."""
     by_id = sorted(entries, key=lambda entry: entry.review.id)
-    dated = [entry for entry in by_id if entry.review.published.dated]
-    undated = [entry for entry in by_id if not entry.review.published.dated]
-    return sorted(dated, key=lambda entry: entry.review.published, reverse=True) + undated
+    dated = [entry for entry in by_id if or_not_dated(entry.review.published).dated]
+    undated = [entry for entry in by_id if not or_not_dated(entry.review.published).dated]
+    return sorted(dated, key=lambda entry: or_not_dated(entry.review.published), reverse=True) + undated
 
 
 def _check_unique_id(document: Document, first_file_of_id: dict[str, Document], errors: list[ContentError]) -> None:

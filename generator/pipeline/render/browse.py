@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.model.content import Content, ReviewEntry
+from generator.model.dates import or_not_dated
 from generator.templating import board_key
 
 FACETS = ("theme", "type", "board", "nation", "year", "age", "agency")
@@ -42,6 +43,7 @@ class BrowseItem:
 def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, str]]:
     """A briefing's values for each filter: ``{facet: {key: label}}``."""
     review = entry.review
+    published = or_not_dated(review.published)
     agencies = sorted(
         {a for section in review.sections for p in section.learning_points for a in p.agencies}
         | {a for a in review.addressees if a in content.agencies}
@@ -52,7 +54,7 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
         "type": {key: content.review_types[key].name for key in review.review_type},
         "board": {board_key(name): name for name in review.board},
         "nation": {board_key(review.nation): review.nation},
-        "year": {review.published.year_key: review.published.year.display(content.strings["not_dated"])},
+        "year": {published.year_key: published.year.display(content.strings["not_dated"])},
         "age": {key: content.age_groups[key].name for key in review.age_groups},
         "agency": {key: content.agencies[key].name for key in agencies},
     }

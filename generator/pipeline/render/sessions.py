@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
+from generator.model.dates import or_not_dated
 from generator.model.schema import Theme
 from generator.pipeline.render.page import PlannedPage
 from generator.pipeline.render.points import TaggedPoint
@@ -50,7 +51,7 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
             title=review.title,
             link=addresses.link(here, addresses.briefing(review.id)),
             board=join_names(review.board, s["list_and"]),
-            published=review.published.display(s["not_dated"]),
+            published=or_not_dated(review.published).display(s["not_dated"]),
         ),
         "reading": reading,
         "groups": groups,
@@ -78,7 +79,7 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     groups = [
         PromptGroup(
             f"{entry.review.title} ({join_names(entry.review.board, s['list_and'])}, "
-            f"{entry.review.published.display(s['not_dated'])})",
+            f"{or_not_dated(entry.review.published).display(s['not_dated'])})",
             by_review[entry.review.id],
         )
         for entry in reviews
