@@ -75,3 +75,100 @@ def test_warnings_by_default_errors_when_strict(project: Project) -> None:
     assert (
         "content/reviews/a.md:28: case summary: possibly identifying: a personal name 'Sarah Jenkins'" in strict.stderr
     )
+
+
+ALONE = "(use the review's pseudonym, or allow it under anonymity_allow with a reason)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            "narrative: What happened.",
+            "narrative: What happened. Donna said she was frightened.",
+            "content/reviews/a.md:15: sections[1].narrative",
+        ),
+        (
+            "point: Share what you know.",
+            "point: Share what you know with Donna's school.",
+            "content/reviews/a.md:17: sections[1].learning_points[1].point",
+        ),
+        (
+            "The case summary.",
+            "The case summary.\n\nDonna said she was frightened.",
+            "content/reviews/a.md:30: case summary",
+        ),
+    ],
+    ids=["narrative", "learning point", "case summary"],
+)
+def test_a_first_name_alone_is_caught_at_its_line(project: Project, old: str, new: str, where: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace(old, new))
+    assert [str(warning) for warning in check(project).warnings] == [
+        f"{where}: possibly identifying: a first name used alone 'Donna' {ALONE}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["Kayleigh", "Jade", "Mohammed", "Muhammad", "Siobhan", "Dylan", "Rhys", "Aoife", "Zoë"]
+)
+def test_first_names_of_families_in_britain_are_known(project: Project, name: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("The case summary.", f"The mother told {name} to wait."))
+    assert [warning.message for warning in check(project).warnings] == [
+        f"possibly identifying: a first name used alone {name!r} {ALONE}"
+    ]
+
+
+def test_a_pseudonym_that_is_a_first_name_is_not_flagged(project: Project) -> None:
+    text = MINIMAL_REVIEW.replace("pseudonyms: [Child A]", "pseudonyms: [Donna, Baby Kayleigh]").replace(
+        "The case summary.", "Donna said she was frightened. Kayleigh was six months old. Donna's sister rang."
+    )
+    write_review(project, "a.md", text)
+    assert check(project).warnings == ()
+
+
+def test_an_allowed_name_is_not_flagged(project: Project) -> None:
+    text = MINIMAL_REVIEW.replace("The case summary.", "The review was led by Jane Appleby. Jane met the family.")
+    text = text.replace(
+        'board_response: ""',
+        'board_response: ""\nanonymity_allow:\n  - text: Jane Appleby\n    reason: the lead reviewer',
+    )
+    write_review(project, "a.md", text)
+    assert check(project).warnings == ()
+
+
+ORDINARY = [
+    "Will the plan work? Mark the date in the diary. Grace periods were given. Hope is not a plan.",
+    "Faith groups were asked. Dawn visits were offered. Rose bushes grew in the garden. Joy was evident.",
+    "In May 2019 the case closed; in June it reopened, and by April the family had moved.",
+    "Practice is consistent across Kent, and the Kent review agreed. Staff in Kerry were told.",
+    "Over New Year's Eve the police were called. She attended a Christian church.",
+    "See the triennial analysis (Sidebotham, Brandon et al., 2016).",
+    "Summer Term started late. The Multi-Agency Safeguarding Hub and Non-Mobile babies.",
+    "- Jack up the pressure on managers, one practitioner said.\n- Sue the council, said another.",
+]
+
+
+@pytest.mark.parametrize("sentence", ORDINARY)
+def test_names_that_are_ordinary_words_or_places_are_not_flagged(project: Project, sentence: str) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("The case summary.", sentence))
+    assert check(project).warnings == ()
+
+
+def test_names_in_citations_of_published_work_are_not_flagged(project: Project) -> None:
+    text = MINIMAL_REVIEW.replace(
+        "further_reading: []",
+        "further_reading:\n  - title: Serious Case Review into the death of Ayesha-Jayne Smith (Russell House, 2010)",
+    )
+    write_review(project, "a.md", text)
+    assert check(project).warnings == ()
+
+
+def test_a_first_name_alone_is_an_error_when_strict(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("The case summary.", "Donna said she was frightened."))
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "--project", str(project.root)]).exit_code == 0
+    strict = runner.invoke(main, ["check", "--strict", "--project", str(project.root)])
+    assert strict.exit_code == 1
+    assert f"content/reviews/a.md:28: case summary: possibly identifying: a first name used alone 'Donna' {ALONE}" in (
+        strict.stderr
+    )
