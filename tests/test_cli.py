@@ -35,7 +35,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 def test_check_passes_on_the_sample_content() -> None:
     result = run("check", "--project", str(REPO))
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Content is valid: 5 published briefing(s).\n"
+    published = len(list((REPO / "content" / "reviews").glob("*.md")))
+    assert result.stdout == f"Content is valid: {published} published briefing(s).\n"
 
 
 def test_check_reports_errors_and_exits_non_zero_without_a_traceback(project: Project) -> None:

@@ -14,6 +14,7 @@ from content_facts import normalise, points_on_theme, reviews, text_of
 
 from generator.build import Project
 from generator.cli import main
+from generator.templating import join_names
 
 SAMPLE = reviews(REPO / "content")
 SETTINGS = yaml.safe_load((REPO / "content" / "settings.yml").read_text(encoding="utf-8"))
@@ -92,9 +93,10 @@ def test_pdfs_have_selectable_text_metadata_and_page_limits(sample_site_with_pdf
             for question in point["questions"]:
                 assert squash(question) in briefing_text
     assert len(seven.pages) <= 2
+    boards = review["board"] if isinstance(review["board"], list) else [review["board"]]
     for reader, title in ((briefing, review["title"]), (seven, f"7-minute briefing: {review['title']}")):
         assert reader.metadata.title == title
-        assert reader.metadata.author == review["board"]
+        assert reader.metadata.author == join_names(boards, "and")
         if review["published"] != "not dated":
             assert reader.metadata["/CreationDate"] == "D:" + str(review["published"]).replace("-", "")
 
