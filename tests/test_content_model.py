@@ -53,7 +53,7 @@ def test_a_joint_review_about_two_people_lists_each(project: Project) -> None:
         in facts
     )
     assert (
-        "- **People the review is about:**\n    - **Mr B**: Older adult (65 and over), 81. cared for his wife\n    - **Mrs B**: Adult (18 to 64)\n"
+        "- **People the review is about:**\n    - **Mr B**, Older adult (65 and over), 81, cared for his wife\n    - **Mrs B**, Adult (18 to 64)\n"
         in facts
     )
     assert "Pseudonym" not in facts and "Age group" not in facts and "()" not in facts
@@ -189,7 +189,7 @@ def test_the_new_parts_build_into_the_site(project: Project) -> None:
     build(project)
     html = (project.site_dir / "reviews" / ID / "index.html").read_text(encoding="utf-8")
     assert '<span class="ll-source">From the review, p. 4</span>' in html
-    assert "Lesson 1.1" in html and "<strong>Mrs B</strong>: Adult (18 to 64)" in html
+    assert "Lesson 1.1" in html and "<strong>Mrs B</strong>, Adult (18 to 64)" in html
 
 
 def test_each_board_may_have_its_own_feedback_address(project: Project) -> None:
@@ -204,3 +204,19 @@ def test_each_board_may_have_its_own_feedback_address(project: Project) -> None:
     pages = pages_of(project, JOINT)
     assert 'action="https://north.example.org/feedback"' in pages[f"reviews/{ID}.md"]
     assert 'action="https://feedback.example.org/feedback"' in pages["reviews/test-2024-child-b.md"]
+
+
+def test_recommendations_the_source_does_not_give_are_not_said_to_be_none(project: Project) -> None:
+    text = MINIMAL_REVIEW.replace("good_practice: []", "good_practice:").replace(
+        "recommendations: []", "recommendations:"
+    )
+    pages = pages_of(project, text)
+    for page in (pages[f"reviews/{ID}.md"], pages[f"seven-minute/{ID}.md"]):
+        assert "does not list the review's recommendations" in page and "made no recommendations" not in page
+        assert "does not say what good practice the review found" in page
+        assert "did not single out good practice" not in page
+
+
+def test_a_person_whose_age_the_report_does_not_give(project: Project) -> None:
+    pages = pages_of(project, JOINT.replace("    age_group: 18-64\n", ""))
+    assert "    - **Mrs B**\n" in key_facts(pages[f"reviews/{ID}.md"])

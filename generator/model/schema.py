@@ -166,8 +166,8 @@ class Subject(Strict):
 
     pseudonym: Text | None = None
     """The pseudonym the report uses for them; leave it out if the report uses none."""
-    age_group: Key
-    """Their age group (a key from ``age_groups.yml``)."""
+    age_group: Key | None = None
+    """Their age group (a key from ``age_groups.yml``); leave it out if the report does not say."""
     age: Text | None = None
     """Their age as the report gives it, in words (optional)."""
     description: Text | None = None
@@ -222,10 +222,12 @@ class Review(Strict):
     """One or two sentences shown in lists of briefings."""
     sections: list[Section] = Field(min_length=1)
     """Themed sections of learning, in page order."""
-    good_practice: list[Text]
-    """Good practice the review noted (Markdown, one item each; may be empty)."""
-    recommendations: list[Recommendation]
-    """Recommendations the review makes (may be empty)."""
+    good_practice: list[Text] | None
+    """Good practice the review noted (Markdown, one item each): ``[]`` if it noted none, or
+    left empty (``good_practice:``) if the summary the briefing is drawn from does not say."""
+    recommendations: list[Recommendation] | None
+    """Recommendations the review makes: ``[]`` if it made none, or left empty
+    (``recommendations:``) if the summary the briefing is drawn from does not list them."""
     board_questions: list[Text]
     """Questions the review puts to the board (may be empty)."""
     board_response: str
@@ -256,13 +258,13 @@ class Review(Strict):
     def age_groups(self) -> list[str]:
         """The age group of each person the review is about."""
         if self.subjects:
-            return list(dict.fromkeys(s.age_group for s in self.subjects))
+            return list(dict.fromkeys(s.age_group for s in self.subjects if s.age_group))
         return [self.age_group] if self.age_group else []
 
     @property
     def addressees(self) -> list[str]:
         """Every agency key and organisation name its recommendations are addressed to."""
-        return list(dict.fromkeys(name for item in self.recommendations for name in item.addressed_to))
+        return list(dict.fromkeys(name for item in self.recommendations or [] for name in item.addressed_to))
 
     @field_validator("status")
     @classmethod

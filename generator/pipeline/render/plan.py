@@ -108,7 +108,7 @@ def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Plann
             points_to[key].append(tagged)
     recommendations_to: dict[str, list[tuple[ReviewEntry, Recommendation]]] = {key: [] for key in content.agencies}
     for entry in content.reviews:
-        for item in entry.review.recommendations:
+        for item in entry.review.recommendations or []:
             for key in dict.fromkeys(item.addressed_to):
                 if key in recommendations_to:  # else an organisation named as the report names it
                     recommendations_to[key].append((entry, item))
