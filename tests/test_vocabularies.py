@@ -330,3 +330,20 @@ def test_the_sample_site_chooses_every_set() -> None:
 
     settings = load(REPO / "content").settings
     assert settings is not None and settings.data["vocabularies"] == list(SETS)
+
+
+def test_every_shipped_agency_has_a_description_and_synonyms() -> None:
+    """Every agency in every shipped set says what it is, and what else practitioners call it."""
+    for set_name, documents in shipped_vocabularies().items():
+        for key, entry in (documents["agencies"].data if "agencies" in documents else {}).items():
+            assert str(entry.get("description") or "").strip(), f"{set_name}: {key} has no description"
+            assert entry.get("synonyms"), f"{set_name}: {key} has no synonyms"
+
+
+def test_an_agency_page_shows_its_description_under_its_heading(everything: Content) -> None:
+    pages = render(everything)
+    police = everything.agencies["police"]
+    assert police.description
+    page = pages["agencies/police.md"]
+    assert page.index("# Police") < page.index(police.description) < page.index("## ")
+    assert police.description in pages["agencies/index.md"]

@@ -310,6 +310,8 @@ class Agency(Strict):
 
     name: Text
     """The agency's name on the site."""
+    description: Text | None = None
+    """What the agency is and does, in a sentence or two: shown on its page."""
     synonyms: list[Text] = []
     """Other names for it."""
 
