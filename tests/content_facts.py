@@ -86,7 +86,7 @@ def recommendations_for_agency(content_dir: Path, agency: str) -> list[tuple[str
     return [
         (review_id, item["recommendation"])
         for review_id, review in reviews(content_dir).items()
-        for item in review["recommendations"]
+        for item in review["recommendations"] or []
         if agency in item["addressed_to"]
     ]
 

@@ -21,7 +21,12 @@ AGENCIES = sorted(
         for p in s["learning_points"]
         for agency in p.get("agencies", [])
     }
-    | {agency for review in SAMPLE.values() for item in review["recommendations"] for agency in item["addressed_to"]}
+    | {
+        agency
+        for review in SAMPLE.values()
+        for item in review["recommendations"] or []
+        for agency in item["addressed_to"]
+    }
 )
 
 
