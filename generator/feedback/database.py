@@ -18,6 +18,7 @@ one line naming the database (never its password) and the reason.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -159,13 +160,28 @@ def _sqlite_transactions(engine: Engine, pragmas: tuple[str, ...]) -> Engine:
         connection.isolation_level = None
         connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         for pragma in pragmas:
-            connection.execute(f"PRAGMA {pragma}")
+            _set_pragma(connection, pragma)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine
+
+
+def _set_pragma(connection: sqlite3.Connection, pragma: str) -> None:
+    """Set one pragma. Turning WAL on needs a moment alone with the file, and SQLite answers
+    "database is locked" at once, without waiting ``busy_timeout``, while another process opening
+    the same new file is doing it too: so wait and try again, up to ``BUSY_TIMEOUT_SECONDS``."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute(f"PRAGMA {pragma}")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def check_reachable(engine: Engine, url: URL, doing: str = "open") -> None:
