@@ -127,7 +127,7 @@ def test_markup_in_every_text_field_is_shown_as_text(hostile_site: Project) -> N
         for path in site.rglob("*")
         if path.suffix in (".html", ".json", ".xml") and path.relative_to(site).parts[0] != "assets"
     )
-    assert len(built) > 20
+    assert len(built) > 15  # every page of a one-review site, its search index and sitemap
     leaks = {path.relative_to(site).as_posix(): unescaped(path.read_text(encoding="utf-8")) for path in built}
     assert {path: pieces for path, pieces in leaks.items() if pieces} == {}
     briefing = (site / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")

@@ -170,11 +170,12 @@ def test_every_theme_page_matches_content(sample_site: Project) -> None:
 
 def test_review_type_pages_and_lists(sample_site: Project) -> None:
     for key in CONTENT.review_types:
-        listed = page_text(sample_site, "types", key)
         of_type = [review for review in SAMPLE.values() if key in types_of(review)]
-        for review in of_type:
-            assert normalise(review["title"]) in listed, key
-        assert ("No briefings of this type have been published yet." in listed) == (not of_type), key
+        # A type no briefing is of has no page: a board's vocabulary may hold many unused ones.
+        assert (sample_site.site_dir / "types" / key / "index.html").is_file() == bool(of_type), key
+        if of_type:
+            listed = page_text(sample_site, "types", key)
+            assert all(normalise(review["title"]) in listed for review in of_type), key
     listing = page_text(sample_site, "reviews")
     assert all(normalise(review["title"]) in listing for review in SAMPLE.values())
     home = page_text(sample_site)

@@ -93,9 +93,9 @@ def planned_pages(content: Content) -> set[str]:
         pages.add(FEEDBACK_SUMMARY)
     for entry in content.reviews:
         pages.update(review_page_addresses(entry.review.id, content.settings.make_pdfs))
-    pages.update(theme(key) for key in content.themes)
-    pages.update(agency(key) for key in content.agencies)
-    pages.update(review_type(key) for key in content.review_types)
+    pages.update(theme(key) for key in content.used_themes)
+    pages.update(agency(key) for key in content.used_agencies)
+    pages.update(review_type(key) for key in content.used_review_types)
     themed = {
         key
         for entry in content.reviews

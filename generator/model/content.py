@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from generator.errors import ContentError
@@ -59,6 +60,41 @@ class Content:
     """The feedback summary to publish, when the settings ask for it and there is one."""
     warnings: tuple[ContentError, ...] = ()
     """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
+
+    @functools.cached_property
+    def used_themes(self) -> dict[str, Theme]:
+        """The themes some published review, section or point is tagged with: each gets a page
+        (a board's vocabulary may hold many more than its reviews use)."""
+        used = {
+            key
+            for entry in self.reviews
+            for key in [
+                *entry.review.themes,
+                *(key for section in entry.review.sections for key in section.themes),
+                *(key for section in entry.review.sections for p in section.learning_points for key in p.themes),
+            ]
+        }
+        return {key: theme for key, theme in self.themes.items() if key in used}
+
+    @functools.cached_property
+    def used_agencies(self) -> dict[str, Agency]:
+        """The agencies some published review involves, or addresses a point or recommendation to."""
+        used = {
+            key
+            for entry in self.reviews
+            for key in [
+                *entry.review.agencies,
+                *entry.review.addressees,
+                *(key for section in entry.review.sections for p in section.learning_points for key in p.agencies),
+            ]
+        }
+        return {key: agency for key, agency in self.agencies.items() if key in used}
+
+    @functools.cached_property
+    def used_review_types(self) -> dict[str, ReviewType]:
+        """The types of review of some published review."""
+        used = {key for entry in self.reviews for key in entry.review.review_type}
+        return {key: kind for key, kind in self.review_types.items() if key in used}
 
     def board_of(self, review: Review) -> BoardView:
         """The settings for ``review``'s pages: those of the first of its boards that has its

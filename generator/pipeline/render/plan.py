@@ -78,7 +78,7 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
             on_theme[key].append(tagged)
     pages: dict[str, PlannedPage] = {}
     with_points = []
-    for key, theme in content.themes.items():
+    for key, theme in content.used_themes.items():
         found = on_theme[key]
         pages[addresses.theme(key)] = PlannedPage(
             "theme.md.j2",
@@ -114,7 +114,7 @@ def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Plann
                     recommendations_to[key].append((entry, item))
     pages: dict[str, PlannedPage] = {}
     summary = []
-    for key, agency in content.agencies.items():
+    for key, agency in content.used_agencies.items():
         context = {"agency": agency, "points": points_to[key], "recommendations": recommendations_to[key]}
         pages[addresses.agency(key)] = PlannedPage("agency.md.j2", context, (AGENCIES, REVIEWS))
         summary.append((key, agency, len(points_to[key]), len(recommendations_to[key])))
@@ -136,5 +136,5 @@ def review_type_pages(content: Content) -> dict[str, PlannedPage]:
             },
             (REVIEW_TYPES, REVIEWS),
         )
-        for key, review_type in content.review_types.items()
+        for key, review_type in content.used_review_types.items()
     }
