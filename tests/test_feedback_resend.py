@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from test_feedback_service import running
 
 from generator.build import build
-from generator.feedback.service import create_app
+from generator.feedback.app import create_app
 from generator.feedback.store import Store
 
 pytestmark = pytest.mark.browser

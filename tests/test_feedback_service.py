@@ -22,8 +22,8 @@ from conftest import MINIMAL_REVIEW, write_review
 from generator.build import Project
 from generator.cli import main
 from generator.feedback.access import RateLimiter, origin_of
+from generator.feedback.app import create_app
 from generator.feedback.report import write_report
-from generator.feedback.service import create_app
 from generator.feedback.store import Store
 
 pytest_plugins = ["postgres"]  # the database fixtures: each test on SQLite, then on PostgreSQL (tests/postgres.py)

@@ -99,8 +99,8 @@ def serve_command(
     import uvicorn
 
     from generator.feedback.access import origin_of
+    from generator.feedback.app import ServiceSettings, create_app
     from generator.feedback.database import DatabaseUnavailable
-    from generator.feedback.service import ServiceSettings, create_app
     from generator.feedback.store import Store
 
     project = Project(root)

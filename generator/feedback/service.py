@@ -1,6 +1,6 @@
 """The feedback service: receives the form on every briefing and stores what passes the checks.
 
-``create_app`` makes a Starlette app with two routes:
+``FeedbackService`` answers the service's two routes:
 
 - ``POST /feedback`` takes a form post (``application/x-www-form-urlencoded`` or
   ``multipart/form-data``, UTF-8). In this order it checks the origin (the ``Origin`` header,
@@ -38,33 +38,22 @@ Behind a reverse proxy on the same machine, uvicorn takes the client address fro
 ``X-Forwarded-For`` (its ``--forwarded-allow-ips`` default trusts 127.0.0.1 only), so the rate
 limit applies to the real client. The rate limit is counted in each service process.
 
-``briefings feedback serve --workers N`` runs N processes, each made by
-``create_app_from_environment`` from the settings the command puts in ``SETTINGS_VARIABLE``.
+The Starlette app around it is made by ``generator.feedback.app``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
 
-from generator.build import Project, check
-from generator.feedback.access import FeedbackCORS, RateLimiter, origin_of, request_origin
+from generator.feedback.access import RateLimiter, origin_of, request_origin
 from generator.feedback.database import reason
 from generator.feedback.forms import FormReader, Refused, refusal
 from generator.feedback.pages import render
@@ -84,10 +73,6 @@ PAGE = "feedback_service_result.html.j2"
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-SETTINGS_VARIABLE = "LEARNING_LESSONS_FEEDBACK_SERVICE"
-"""The environment variable through which ``serve --workers N`` gives each process its settings."""
 
 
 class Link(NamedTuple):
@@ -270,70 +255,3 @@ class FeedbackService:
 def wants_json(request: Request) -> bool:
     """Whether the client asks for JSON (the site's script does), not a page."""
     return "application/json" in request.headers.get("accept", "").lower()
-
-
-def create_app(
-    project: Project,
-    db: str | Path,
-    allowed_origins: list[str],
-    rate_limit_per_minute: int = 30,
-    max_body_bytes: int = 65536,
-    sqlite_synchronous: str = "normal",
-) -> Starlette:
-    """The feedback service for ``project``, storing into the database ``db`` (a SQLite file's
-    path, or a ``sqlite:///`` or ``postgresql://`` URL), whose schema is brought up to date.
-
-    The content is checked once, here (``ContentErrors`` if it has errors): the service checks
-    submissions against the same field settings the site's form was generated from. Restart it
-    after publishing new briefings. ``DatabaseUnavailable`` if the database cannot be opened."""
-    content = check(project)
-    store = Store(db, synchronous=sqlite_synchronous)
-    try:
-        service = FeedbackService(content, store, allowed_origins, rate_limit_per_minute, max_body_bytes)
-    except BaseException:
-        store.close()
-        raise
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        store.close()
-
-    app = Starlette(
-        routes=[
-            Route("/feedback", service.feedback, methods=["POST"]),
-            Route("/health", service.health, methods=["GET"]),
-        ],
-        middleware=[Middleware(FeedbackCORS, allow_origins=sorted(service.allowed))],
-        lifespan=lifespan,
-    )
-    app.state.service = service
-    return app
-
-
-@dataclass(frozen=True)
-class ServiceSettings:
-    """What ``create_app`` needs, as ``serve --workers N`` hands it to each process."""
-
-    project: str
-    db: str
-    allowed_origins: list[str]
-    rate_limit_per_minute: int
-    sqlite_synchronous: str
-
-    def to_environment(self) -> None:
-        """Put these settings where ``create_app_from_environment`` finds them."""
-        os.environ[SETTINGS_VARIABLE] = json.dumps(asdict(self))
-
-
-def create_app_from_environment() -> Starlette:
-    """The service as ``ServiceSettings.to_environment`` describes it: uvicorn's app factory for
-    each process of ``serve --workers N``."""
-    settings = ServiceSettings(**json.loads(os.environ[SETTINGS_VARIABLE]))
-    return create_app(
-        Project(Path(settings.project)),
-        settings.db,
-        settings.allowed_origins,
-        rate_limit_per_minute=settings.rate_limit_per_minute,
-        sqlite_synchronous=settings.sqlite_synchronous,
-    )
