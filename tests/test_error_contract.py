@@ -183,3 +183,12 @@ def check_without_reviews(project: Project):
     for review in (project.content_dir / "reviews").glob("*.md"):
         review.unlink()
     return check(project)
+
+
+def test_a_link_to_a_draft_is_broken_since_its_pages_will_not_exist(project: Project) -> None:
+    write_review(project, "b.md", OTHER.replace("status: published", "status: draft"))
+    write_review(project, "a.md", with_narrative("'[B](../reviews/test-2024-child-b.md)'"))
+    [error] = errors_of(project)
+    assert error.startswith(
+        "content/reviews/a.md:15: sections[1].narrative: link '../reviews/test-2024-child-b.md' does not lead to a page"
+    )

@@ -84,7 +84,8 @@ def validate(
         feedback_summary=summary if settings.feedback.publish_summary else None,
         warnings=tuple(sorted(warnings)),
     )
-    errors += check_links(content, documents, raw.settings, also_ids=_ids_claimed(raw.reviews))
+    invalid = _ids_claimed(raw.reviews) - {entry.review.id for entry in entries}
+    errors += check_links(content, documents, raw.settings, also_ids=invalid)
     if strict:
         errors += warnings
     if errors:
@@ -93,8 +94,9 @@ def validate(
 
 
 def _ids_claimed(documents: list[Document]) -> set[str]:
-    """The ids review files give, valid or not: a link to a review with errors of its own is
-    not reported as broken too."""
+    """The ids review files give, valid or not. Those of files with errors of their own are not
+    reported again as broken links; a draft's or embargoed review's are, since its pages will
+    not exist."""
     return {d.data["id"] for d in documents if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
 
 
