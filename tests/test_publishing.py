@@ -18,14 +18,23 @@ DRAFT = (
     .replace("status: published", "status: draft")
     .replace("Child A: a test review", "Zanzibar draft review")
     .replace("Share what you know.", "Quokka draft point.")
+    .replace("review_type: cspr", "review_type: sar")
+    .replace("themes: [information-sharing]", "themes: [invisible-fathers]\nagencies: [police]")
 )
 EMBARGOED = (
     MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-embargo")
     .replace("status: published", "status: published\npublish_from: 2030-01-01")
     .replace("Child A: a test review", "Xylophone embargoed review")
     .replace("Share what you know.", "Narwhal embargoed point.")
+    .replace("review_type: cspr", "review_type: dhr")
+    .replace("themes: [information-sharing]", "themes: [housing]\nagencies: [gp]")
 )
 MARKERS = ("test-2024-child-draft", "Zanzibar", "Quokka", "test-2024-child-embargo", "Xylophone", "Narwhal")
+ONLY_THEIRS = {
+    "draft": ["themes/invisible-fathers", "agencies/police", "types/sar"],
+    "embargoed": ["themes/housing", "agencies/gp", "types/dhr"],
+}
+"""Pages only the draft's or the embargoed review's theme, agency and type would have."""
 
 
 def build(project: Project, today: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,10 +75,16 @@ def test_drafts_and_embargoed_reviews_appear_nowhere(project: Project, monkeypat
     assert (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").is_file()
     assert (project.site_dir / "pdf" / "test-2024-child-a.pdf").is_file()
     assert leaks(project) == []
+    for page in ONLY_THEIRS["draft"] + ONLY_THEIRS["embargoed"]:
+        assert not (project.site_dir / page).exists(), page
     # The embargo lifts on its date; the draft stays out.
     build(project, "2030-01-01", monkeypatch)
     assert (project.site_dir / "reviews" / "test-2024-child-embargo" / "index.html").is_file()
     assert not (project.site_dir / "reviews" / "test-2024-child-draft").exists()
+    for page in ONLY_THEIRS["embargoed"]:
+        assert (project.site_dir / page / "index.html").is_file(), page
+    for page in ONLY_THEIRS["draft"]:
+        assert not (project.site_dir / page).exists(), page
 
 
 def test_draft_preview_shows_drafts_with_a_banner(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
