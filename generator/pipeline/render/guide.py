@@ -23,7 +23,7 @@ from generator.model.schema import (
     Settings,
     Subject,
 )
-from generator.pipeline.validate import unknown_entry_message
+from generator.pipeline.vocabularies import unknown_entry_message
 from generator.scaffold import EXAMPLE_ID, example_review_text
 
 DOCUMENTED = (
