@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TypeVar
 
 from generator.errors import ContentError
 from generator.model.dates import or_not_dated
@@ -18,6 +19,8 @@ from generator.model.schema import (
     Settings,
     Theme,
 )
+
+Entry = TypeVar("Entry")
 
 
 @dataclass(frozen=True)
@@ -65,36 +68,17 @@ class Content:
     def used_themes(self) -> dict[str, Theme]:
         """The themes some published review, section or point is tagged with: each gets a page
         (a board's vocabulary may hold many more than its reviews use)."""
-        used = {
-            key
-            for entry in self.reviews
-            for key in [
-                *entry.review.themes,
-                *(key for section in entry.review.sections for key in section.themes),
-                *(key for section in entry.review.sections for p in section.learning_points for key in p.themes),
-            ]
-        }
-        return {key: theme for key, theme in self.themes.items() if key in used}
+        return _named(self.themes, {key for entry in self.reviews for key in entry.review.theme_keys})
 
     @functools.cached_property
     def used_agencies(self) -> dict[str, Agency]:
         """The agencies some published review involves, or addresses a point or recommendation to."""
-        used = {
-            key
-            for entry in self.reviews
-            for key in [
-                *entry.review.agencies,
-                *entry.review.addressees,
-                *(key for section in entry.review.sections for p in section.learning_points for key in p.agencies),
-            ]
-        }
-        return {key: agency for key, agency in self.agencies.items() if key in used}
+        return _named(self.agencies, {key for entry in self.reviews for key in entry.review.agencies_named})
 
     @functools.cached_property
     def used_review_types(self) -> dict[str, ReviewType]:
         """The types of review of some published review."""
-        used = {key for entry in self.reviews for key in entry.review.review_type}
-        return {key: kind for key, kind in self.review_types.items() if key in used}
+        return _named(self.review_types, {key for entry in self.reviews for key in entry.review.review_type})
 
     def board_of(self, review: Review) -> BoardView:
         """The settings for ``review``'s pages: those of the first of its boards that has its
@@ -119,3 +103,8 @@ class Content:
 def point_themes(review: Review, section: Section, point: LearningPoint) -> list[str]:
     """A point's themes: its own, else its section's, else its review's."""
     return point.themes or section.themes or review.themes
+
+
+def _named(vocabulary: dict[str, Entry], keys: set[str]) -> dict[str, Entry]:
+    """The entries of ``vocabulary`` whose keys are among ``keys``, in the vocabulary's order."""
+    return {key: entry for key, entry in vocabulary.items() if key in keys}

@@ -262,6 +262,25 @@ class Review(Strict):
         return [self.age_group] if self.age_group else []
 
     @property
+    def theme_keys(self) -> set[str]:
+        """Every theme the review, its sections and its points are tagged with."""
+        return {
+            *self.themes,
+            *(key for section in self.sections for key in section.themes),
+            *(key for section in self.sections for point in section.learning_points for key in point.themes),
+        }
+
+    @property
+    def agencies_named(self) -> set[str]:
+        """Every agency key and organisation name the review names: involved, or addressed by a
+        point or recommendation."""
+        return {
+            *self.agencies,
+            *self.addressees,
+            *(key for section in self.sections for point in section.learning_points for key in point.agencies),
+        }
+
+    @property
     def addressees(self) -> list[str]:
         """Every agency key and organisation name its recommendations are addressed to."""
         return list(dict.fromkeys(name for item in self.recommendations or [] for name in item.addressed_to))

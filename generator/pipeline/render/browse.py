@@ -44,11 +44,7 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
     """A briefing's values for each filter: ``{facet: {key: label}}``."""
     review = entry.review
     published = or_not_dated(review.published)
-    agencies = sorted(
-        {a for section in review.sections for p in section.learning_points for a in p.agencies}
-        | {a for a in review.addressees if a in content.agencies}
-        | set(review.agencies)
-    )
+    agencies = sorted(key for key in review.agencies_named if key in content.agencies)
     return {
         "theme": {key: content.themes[key].name for key in review.themes},
         "type": {key: content.review_types[key].name for key in review.review_type},
