@@ -85,6 +85,13 @@ def test_error_messages_match_golden(project: Project) -> None:
     write_review(
         project, "h.md", MINIMAL_REVIEW.replace('title: "Child A: a test review"', "title: Child A: a test review")
     )
+    write_review(
+        project,
+        "i.md",
+        MINIMAL_REVIEW.replace("id: test-2024-child-a", "id: test-2024-child-i").replace(
+            "- How do you share?", "- Sharing: how do you share?"
+        ),
+    )
     (project.content_dir / "strings.yml").write_text('session_plan_title: "Session plan: {nme}"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--project", str(project.root)])
     assert result.exit_code == 1

@@ -30,9 +30,7 @@ def as_model(
     the reference check reports with a suggestion)."""
     if document is None:
         return None
-    data = document.data
-    for part in loc:
-        data = data[part]
+    data = _at(document.data, loc)
     if not isinstance(data, dict):
         errors.append(
             ContentError(
@@ -46,11 +44,48 @@ def as_model(
     try:
         return model.model_validate(data)
     except ValidationError as failure:
-        for detail in failure.errors():
+        details = failure.errors()
+        colons = [item for detail in details if (item := _text_read_as_field(data, detail)) is not None]
+        for item in dict.fromkeys(colons):
+            errors.append(_colon_error(document, (*loc, *item)))
+        for detail in details:
             if detail["type"] == "string_pattern_mismatch" and reported_elsewhere(detail["loc"]):
+                continue
+            if any(detail["loc"][: len(item)] == item for item in colons):
                 continue
             errors.append(_content_error(document, model, loc, detail))
         return None
+
+
+def _text_read_as_field(data: Any, detail: ErrorDetails) -> Loc | None:
+    """The list item an unquoted colon turned into a field (``- Pre-birth: what do you do?`` is
+    read as a field called ``Pre-birth``), or None: an unknown field that is the item's only one,
+    holds text, and is not written like a field name."""
+    if detail["type"] != "extra_forbidden" or len(detail["loc"]) < 2 or not isinstance(detail["loc"][-2], int):
+        return None
+    item = _at(data, detail["loc"][:-1])
+    key = detail["loc"][-1]
+    if not isinstance(item, dict) or len(item) != 1 or not isinstance(key, str):
+        return None
+    written_like_a_field = key.isidentifier() and key == key.lower()
+    return None if written_like_a_field or not isinstance(item[key], str) else tuple(detail["loc"][:-1])
+
+
+def _colon_error(document: Document, loc: Loc) -> ContentError:
+    [(key, value)] = _at(document.data, loc).items()
+    return ContentError(
+        document.path,
+        document.lines.line_of(loc),
+        dotted(loc),
+        "this text holds a colon followed by a space, so it was read as a field; put the text in quotes: "
+        f'- "{key}: {value}"',
+    )
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _content_error(document: Document, model: type[BaseModel], base: Loc, detail: ErrorDetails) -> ContentError:
