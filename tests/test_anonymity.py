@@ -172,3 +172,22 @@ def test_a_first_name_alone_is_an_error_when_strict(project: Project) -> None:
     assert f"content/reviews/a.md:28: case summary: possibly identifying: a first name used alone 'Donna' {ALONE}" in (
         strict.stderr
     )
+
+
+def test_a_full_name_broken_across_lines_is_caught(project: Project) -> None:
+    write_review(
+        project,
+        "a.md",
+        MINIMAL_REVIEW.replace("The case summary.", "The case summary.\n\nThe friend, Sarah\nJenkins, came."),
+    )
+    assert any("a personal name 'Sarah Jenkins'" in str(warning) for warning in check(project).warnings)
+
+
+def test_a_date_of_birth_is_reported_once(project: Project) -> None:
+    write_review(
+        project,
+        "a.md",
+        MINIMAL_REVIEW.replace("The case summary.", f"The case summary.\n\n{PLANTED['a date of birth']}"),
+    )
+    warnings = [str(warning) for warning in check(project).warnings]
+    assert len(warnings) == 1 and "a date of birth 'born on 3 March 2021'" in warnings[0], warnings

@@ -31,6 +31,8 @@ from generator.pipeline.load import Document, Loc
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}) \d{{4}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
 _DATE_PATTERN = re.compile(_DATE)
+_GAP = r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)"
+"""The space between two words of a name: spaces, or a line break inside a paragraph."""
 PATTERNS: list[tuple[str, re.Pattern]] = [
     (
         "a date of birth",
@@ -57,7 +59,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # Any capitalised word followed by a surname, looked ahead so that matches may overlap ("Dear
     # Sarah Jones"); ``_found`` keeps those whose first word is a common first name. This is
     # several times faster than one pattern listing every first name.
-    ("a personal name", re.compile(r"\b(?=([A-Z][a-z]+)((?: [A-Z]\.?)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b))")),
+    # The space between the words may be a line break inside a paragraph ("Sarah\nJenkins").
+    (
+        "a personal name",
+        re.compile(rf"\b(?=([A-Z][a-z]+)({_GAP}(?:[A-Z]\.?{_GAP})?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b))"),
+    ),
 ]
 CLUES = {
     "a date of birth": ("birth", "dob", "d.o.b", "born"),
@@ -78,7 +84,7 @@ def _found(kind: str, match: re.Match, review: _Review) -> str | None:
         return None
     if _starts_sentence(match.string, match.start()) and review.uses_as_word(first) and review.uses_as_word(last):
         return None
-    return match.group(1) + match.group(2)
+    return " ".join((match.group(1) + match.group(2)).split())
 
 
 NOT_TEXT = ("id", "anonymity_allow", "review_type", "age_group", "themes", "agencies", "status")
@@ -128,6 +134,7 @@ def _scan(document: Document, pseudonyms: list[str], helplines: list[str], conta
     review = _Review(whole, frozenset(word for text in (*pseudonyms, *allowed) for word in re.split(r"[\s,]+", text)))
     findings: list[ContentError] = []
     for loc, text in texts:
+        spans: list[tuple[int, int]] = []  # what this text's findings cover, so a date is reported once
         for kind, pattern in patterns:
             for match in pattern.finditer(text):
                 found = _found(kind, match, review)
@@ -142,10 +149,11 @@ def _scan(document: Document, pseudonyms: list[str], helplines: list[str], conta
                 if kind == "a personal name" and (loc[0] in CITATIONS or any(found in name for name in pseudonyms)):
                     continue
                 findings.append(_finding(document, loc, text, match.start(), kind, found))
+                spans.append(match.span())
         for match in _DATE_PATTERN.finditer(text) if dates else ():
             sentence = _sentence_around(text, match.start(), match.end())
             if any(pseudonym in sentence for pseudonym in pseudonyms) and match.group(0) not in allowed:
-                if not any(f.message.endswith(f"{match.group(0)!r}") for f in findings):
+                if not any(start <= match.start() and match.end() <= end for start, end in spans):
                     findings.append(
                         _finding(document, loc, text, match.start(), "an exact date beside a pseudonym", match.group(0))
                     )
