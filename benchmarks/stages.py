@@ -14,10 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator import pdf  # noqa: E402
 from generator.build import Project  # noqa: E402
 from generator.pipeline.load import load  # noqa: E402
-from generator.pipeline.pdf import make_pdfs  # noqa: E402
+from generator.pipeline.pdf import forget_made, make_pdfs  # noqa: E402
 from generator.pipeline.printing import print_documents  # noqa: E402
 from generator.pipeline.render import render  # noqa: E402
 from generator.pipeline.site import build_site  # noqa: E402
@@ -36,7 +35,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     ``pages`` (pages rendered) and ``pdfs`` (PDFs made). With ``pdfs`` true the PDFs are always
     made (and timed as ``pdf``), false never, None as the project's settings say (``make_pdfs``).
     The PDF cache is cleared first, so PDFs are made from scratch."""
-    pdf._made.clear()
+    forget_made()
     times: dict[str, float] = {}
     start = time.perf_counter()
     raw = load(project.content_dir)

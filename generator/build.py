@@ -38,6 +38,11 @@ class Project:
     def site_dir(self) -> Path:
         return self.root / "site"
 
+    @property
+    def pdf_cache(self) -> Path:
+        """The PDFs of earlier builds, by the hash of what went into each."""
+        return self.root / ".cache" / "pdf"
+
 
 def check(project: Project, drafts: bool = False, strict: bool = False) -> Content:
     """Load and validate the content; raise ``ContentErrors`` listing every problem. With
@@ -51,7 +56,7 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     content = check(project, drafts, strict)
     pages = render(content)
     pdfs = (
-        make_pdfs(print_documents(content, pages, markdown_settings(project.config_file)))
+        make_pdfs(print_documents(content, pages, markdown_settings(project.config_file)), project.pdf_cache)
         if content.settings.make_pdfs
         else {}
     )

@@ -22,3 +22,10 @@ def test_ruff_finds_nothing() -> None:
 def test_the_type_checker_finds_nothing() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_benchmark_script_starts() -> None:
+    """A benchmark that no longer imports after a change is found here, not months later."""
+    for script in sorted((REPO / "benchmarks").glob("bench_*.py")):
+        result = run(str(script.relative_to(REPO)).removesuffix(".py").replace("/", "."), "--help")
+        assert result.returncode == 0 and "usage" in result.stdout, f"{script.name}: {result.stderr[-2000:]}"

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, REPO, write_review
 from content_facts import normalise, points_on_theme, reviews, text_of
 
-from generator.build import Project
+from generator.build import Project, generate
 from generator.cli import main
+from generator.pipeline.pdf import forget_made
 from generator.templating import join_names
 
 SAMPLE = reviews(REPO / "content")
@@ -142,3 +143,31 @@ def test_pdfs_can_be_turned_off(project: Project) -> None:
     assert result.exit_code == 0, result.output
     assert not (project.site_dir / "pdf").exists()
     assert ".pdf" not in (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_remakes_only_that_reviews_pdfs(project: Project) -> None:
+    """PDFs are kept on disk by the hash of what goes into them: a build in a new process (here,
+    after the process forgets what it made) reads the unchanged ones back, byte for byte, and
+    makes only the edited review's two; a PDF cut short in the cache is made again."""
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    write_review(project, "b.md", MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-b"))
+    generate(project)
+    cached = {file.name: file.read_bytes() for file in project.pdf_cache.iterdir()}
+    built = {file.name: file.read_bytes() for file in (project.docs_dir / "pdf").iterdir()}
+    assert len(cached) == 4 and sorted(cached.values()) == sorted(built.values())
+    forget_made()
+    write_review(
+        project,
+        "b.md",
+        MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-b").replace("Share what", "Always share what"),
+    )
+    generate(project)
+    now = {file.name: file.read_bytes() for file in project.pdf_cache.iterdir()}
+    assert len(now) == 4 and len(set(now) - set(cached)) == 2, "only child B's two PDFs are new"
+    for name in ("test-2024-child-a.pdf", "test-2024-child-a-7-minute.pdf"):
+        assert (project.docs_dir / "pdf" / name).read_bytes() == built[name]
+    forget_made()
+    damaged = project.pdf_cache / sorted(now)[0]
+    damaged.write_bytes(now[damaged.name][:1000])
+    generate(project)
+    assert damaged.read_bytes() == now[damaged.name]
