@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 
 import pypdf
 import pytest
@@ -151,8 +152,12 @@ def test_an_edit_remakes_only_that_reviews_pdfs(project: Project) -> None:
     makes only the edited review's two; a PDF cut short in the cache is made again."""
     write_review(project, "a.md", MINIMAL_REVIEW)
     write_review(project, "b.md", MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-b"))
+    forget_made()
     generate(project)
     cached = {file.name: file.read_bytes() for file in project.pdf_cache.iterdir()}
+    shutil.rmtree(project.pdf_cache)
+    generate(project)  # the PDFs this process made are kept on disk again
+    assert {file.name: file.read_bytes() for file in project.pdf_cache.iterdir()} == cached
     built = {file.name: file.read_bytes() for file in (project.docs_dir / "pdf").iterdir()}
     assert len(cached) == 4 and sorted(cached.values()) == sorted(built.values())
     forget_made()

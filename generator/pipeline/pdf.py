@@ -41,7 +41,7 @@ def make_pdfs(
     ``workers`` the most processes to make PDFs in (default: one per core)."""
     global _made
     keys = {path: _key(document) for path, document in documents.items()}
-    known = {key: _made.get(key) or _cached(cache, key) for key in set(keys.values())}
+    known = {key: _known(key, cache) for key in sorted(set(keys.values()))}
     to_make = {keys[path]: (path, documents[path]) for path in sorted(documents) if known[keys[path]] is None}
     for key, pdf in zip(to_make, _print_all(list(to_make.values()), workers), strict=True):
         known[key] = pdf
@@ -61,6 +61,16 @@ def forget_made() -> None:
 def _key(document: PrintDocument) -> str:
     recipe = "\0".join((version("weasyprint"), str(document.max_pages), *document.versions))
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
+
+
+def _known(key: str, cache: Path | None) -> bytes | None:
+    """A PDF made earlier in this process (then kept in ``cache`` too) or kept in ``cache``."""
+    pdf = _made.get(key)
+    if pdf is None:
+        return _cached(cache, key)
+    if cache is not None and not (cache / f"{key}.pdf").is_file():
+        _keep(cache, key, pdf)
+    return pdf
 
 
 def _cached(cache: Path | None, key: str) -> bytes | None:
