@@ -41,7 +41,9 @@ POINT_LABEL = re.compile(
 )
 RECOMMENDATION_LABEL = re.compile(r"^(?:key |multi-agency )?(recommendations?)(?: (\d+))?$")
 QUESTION_LABEL = re.compile(r"^(questions?) (?:to|for) the [\w ]+$")
-INLINE_LABEL = re.compile(r"^(learning|lesson|finding|recommendation|key message)(?: (?:point )?\d+)?\s*:\s+(\S.*)$", re.I)
+INLINE_LABEL = re.compile(
+    r"^(learning|lesson|finding|recommendation|key message)(?: (?:point )?\d+)?\s*:\s+(\S.*)$", re.I
+)
 SKIPPED_HEADINGS = re.compile(r"^(introduction|contents|methodology|appendix|glossary|references)\b")
 CASE_SUMMARY_HEADINGS = re.compile(
     r"^(summary of (?:the )?(?:case|events)|the case(?: being considered)?|case summary|background(?: to the case)?|"
@@ -254,7 +256,11 @@ def _find_items(parts: list[_Part], found: Extracted, agencies: dict[str, Agency
 
 
 def _inline_kind(word: str) -> tuple[str, str, bool]:
-    return ("point", {"lesson": "lesson", "finding": "finding", "key message": "key message"}.get(word, "learning point"), True)
+    return (
+        "point",
+        {"lesson": "lesson", "finding": "finding", "key message": "key message"}.get(word, "learning point"),
+        True,
+    )
 
 
 def _title(text: str) -> str:
@@ -342,7 +348,9 @@ def _find_metadata(parts: list[_Part], found: Extracted, review_types: dict[str,
     # the report's title: the first few short lines, before the contents or the first section
     title: list[_Part] = []
     for part in opening:
-        if part.number or re.match(r"(contents|report author|author|lead reviewer|published|submission|final)\b", part.text, re.I):
+        if part.number or re.match(
+            r"(contents|report author|author|lead reviewer|published|submission|final)\b", part.text, re.I
+        ):
             break
         if part.heading and not re.fullmatch(r"[A-Z][a-z]+ \d{4}", part.text):
             title.append(part)
@@ -364,7 +372,7 @@ def _find_metadata(parts: list[_Part], found: Extracted, review_types: dict[str,
     )
     if boards:
         found.metadata["board"] = re.sub(r"^(?:The|By|To) ", "", boards.most_common(1)[0][0])
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for key, review_type in review_types.items():
         for name in {review_type.name, review_type.short_name}:
             pattern = rf"\b{re.escape(name)}s?\b" if name != review_type.short_name else rf"\b{re.escape(name)}s?\b"
@@ -382,7 +390,9 @@ def _find_metadata(parts: list[_Part], found: Extracted, review_types: dict[str,
     if published:
         found.metadata["published"] = published
     age = re.search(
-        rf"\b(\d{{1,2}}|{'|'.join(NUMBER_WORDS)})[- ](day|week|month|year)s?[- ]old\b|\b(\d{{1,2}}) (weeks|months) old\b", text, re.I
+        rf"\b(\d{{1,2}}|{'|'.join(NUMBER_WORDS)})[- ](day|week|month|year)s?[- ]old\b|\b(\d{{1,2}}) (weeks|months) old\b",
+        text,
+        re.I,
     )
     if age:
         amount, unit = (age.group(1), age.group(2)) if age.group(1) else (age.group(3), age.group(4).rstrip("s"))
@@ -394,7 +404,11 @@ def _find_metadata(parts: list[_Part], found: Extracted, review_types: dict[str,
             found.metadata["age_group"] = "under-1"
     author = re.search(r"(?:Lead Reviewer|Report Author|Author|Independent Reviewer)\s*[:–-]\s*([^\n]+)", text)
     if author:
-        found.notes["lead reviewer"] = re.sub(r"\s+(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$", "", author.group(1)).strip()
+        found.notes["lead reviewer"] = re.sub(
+            r"\s+(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$",
+            "",
+            author.group(1),
+        ).strip()
     period = re.search(
         rf"(?:from|between) [^.]{{0,80}}?((?:{'|'.join(MONTHS)}) \d{{4}})[^.]{{0,80}}? (?:to|until|and) [^.]{{0,60}}?"
         rf"((?:{'|'.join(MONTHS)}) \d{{4}})",
@@ -431,7 +445,11 @@ def _find_case_summary(parts: list[_Part], found: Extracted) -> None:
             for following in parts[index + 1 :]:
                 if following.heading and (_is_top_level(following) or following.label):
                     break
-                if not following.heading and len(following.text.split()) >= MIN_WORDS:
+                if (
+                    not following.heading
+                    and len(following.text.split()) >= MIN_WORDS
+                    and following.text.endswith((".", "”", "'", ")"))
+                ):
                     paragraphs.append(following.text)
                 if sum(len(p.split()) for p in paragraphs) > 250:
                     break

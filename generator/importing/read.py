@@ -69,10 +69,14 @@ def read_report(path: Path, progress: Progress | None = None) -> list[Block]:
         )
     elif start.startswith(b"PK\x03\x04"):
         if suffix not in (".docx", ".docm"):
-            raise ImportFailure(f"{path}: a zip file that is not a Word document; import the report as .docx, PDF, HTML or text")
+            raise ImportFailure(
+                f"{path}: a zip file that is not a Word document; import the report as .docx, PDF, HTML or text"
+            )
         blocks = _read_docx(path)
     elif suffix == ".pdf":
-        raise ImportFailure(f"{path}: this is not a PDF file (it does not start as one); it may be damaged: download it again")
+        raise ImportFailure(
+            f"{path}: this is not a PDF file (it does not start as one); it may be damaged: download it again"
+        )
     elif suffix == ".docx":
         raise ImportFailure(f"{path}: this is not a Word .docx file; it may be damaged: save it again from Word")
     else:
@@ -108,7 +112,7 @@ def _read_text(text: str) -> list[Block]:
     """Plain text: each line is a block (a paragraph is one line in exported reports); a form
     feed starts a new page, as ``pdftotext`` writes them."""
     pages = "\f" in text
-    blocks = []
+    blocks: list[Block] = []
     page = 1
     for number, line in enumerate(text.split("\n"), start=1):
         page += line.count("\f")
@@ -127,7 +131,7 @@ def _read_html(text: str) -> list[Block]:
     for hidden in soup(["script", "style", "nav", "header", "footer", "noscript"]):
         hidden.decompose()
     names = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd", "pre"]
-    blocks = []
+    blocks: list[Block] = []
     for element in soup.find_all(names):
         if element.find(names):  # a list item holding paragraphs: its paragraphs are read instead
             continue
@@ -152,7 +156,7 @@ def _read_docx(path: Path) -> list[Block]:
     has_pages = document.element.body.find(f".//{namespace}lastRenderedPageBreak") is not None or any(
         br.get(f"{namespace}type") == "page" for br in document.element.body.iter(f"{namespace}br")
     )
-    blocks = []
+    blocks: list[Block] = []
     page = 1
     for paragraph in document.paragraphs:
         element = paragraph._p  # python-docx's public handle on the paragraph's XML

@@ -28,7 +28,7 @@ STOP = frozenset(
     most must no not of on or other our out over own she should so some such than that the their
     them then there these they this those to under up was we were what when where which while who
     whom why will with would you your child children professionals practitioners case review
-    agencies agency information work working""".split()
+    agencies agency information work working non""".split()
 )
 """Words too common in reports to tell one theme from another."""
 
@@ -88,9 +88,9 @@ class ThemeIndex:
 
     def suggest_for_all(self, texts: list[str], top: int = 6) -> list[Suggestion]:
         """Themes for a whole review: each theme's scores over its points, summed, best first."""
-        total: Counter[str] = Counter()
+        total: dict[str, float] = {}
         for text in texts:
             for suggestion in self.suggest(text):
-                total[suggestion.theme] += suggestion.score
+                total[suggestion.theme] = total.get(suggestion.theme, 0.0) + suggestion.score
         ranked = sorted(total.items(), key=lambda pair: (-pair[1], pair[0]))
         return [Suggestion(key, round(score, 1)) for key, score in ranked[:top]]
