@@ -65,6 +65,8 @@ def test_each_format_gives_the_same_draft_with_sources(tmp_path: Path, kent_file
         assert all(re.match(r"p\. \d+", source) for source in sources)
     elif kind == "txt":
         assert sources[0] == "§10.9, line 151"
+    else:
+        assert sources[0] == "§10.9"  # HTML has no pages
     assert "Found 10 learning point(s), 2 recommendation(s)" in result.output
     assert data["recommendations"][0]["addressed_to"] == ["safeguarding-board"]
 
@@ -217,3 +219,13 @@ def test_schema_describes_the_sample_reviews(tmp_path: Path) -> None:
 def _typed(path: Path):
     """The front matter with its dates as text, as an editor's YAML 1.2 reader sees them."""
     return json.loads(json.dumps(frontmatter.loads(path.read_text(encoding="utf-8")).metadata, default=str))
+
+
+def test_a_long_report_shows_progress_page_by_page(kent_files) -> None:
+    from generator.importing.read import read_report
+
+    told: list[tuple[int, int]] = []
+    blocks = read_report(kent_files["pdf"], progress=lambda page, pages: told.append((page, pages)))
+    pages = told[-1][1]
+    assert pages >= 10 and told == [(page, pages) for page in range(1, pages + 1)]
+    assert blocks[-1].page == pages

@@ -62,7 +62,7 @@ def draft_text(
     ]
     context = {
         "report_file": report_file,
-        "notes": [(name.capitalize(), value) for name, value in extracted.notes.items()],
+        "notes": [(name.capitalize(), _comment(value)) for name, value in extracted.notes.items()],
         "id": review_id,
         "title": scalar(meta.get("report_title")),
         "pseudonyms": [scalar(name) for name in meta.get("pseudonyms", [])],  # type: ignore[attr-defined]
@@ -78,7 +78,7 @@ def draft_text(
         "sections": [{"heading": scalar(_heading(name)), "points": points} for name, points in sections.items()],
         "recommendations": [_recommendation(item) for item in extracted.recommendations],
         "board_questions": [
-            {"text": scalar(item.text), "source_comment": f"source: {item.source}"}
+            {"text": scalar(item.text), "source_comment": _comment(f"source: {item.source}")}
             for item in extracted.board_questions
         ],
         "report_title": scalar(meta.get("report_title")),
@@ -87,6 +87,11 @@ def draft_text(
     }
     text = environment().get_template("import_draft.md.j2").render(context)
     return Draft(text, extracted, review_themes, point_themes)
+
+
+def _comment(text: str) -> Markup:
+    """Text for a YAML comment: one line, as it is (a comment is not HTML)."""
+    return Markup(" ".join(text.split()))
 
 
 def _recommendation(item: Item) -> dict:

@@ -160,8 +160,10 @@ def _where(part: _Part, label: str = "") -> tuple[str, int | None]:
         bits.append(f"paragraph {part.number}")
     if label:
         bits.append(label)
-    if part.block.page is None:
+    if part.block.page is None and part.block.by_line:
         bits.append(f"line {part.block.line}")
+    elif not bits:
+        bits.append(f"paragraph {part.block.line} of the file")
     return ", ".join(bits), part.block.page
 
 

@@ -40,6 +40,8 @@ class Block:
     """The page it starts on, where the format has pages (PDF; Word when it records page breaks)."""
     line: int
     """Its place in the file: the line of a text file, else the paragraph's number in reading order."""
+    by_line: bool = False
+    """Whether ``line`` is a line of a text file (else the block's number in reading order)."""
     heading: int | None = None
     """Its heading level (1 = the largest) where the format says so (Word styles, HTML, PDF font
     size); ``None`` for body text, or where the format does not say."""
@@ -119,7 +121,7 @@ def _read_text(text: str) -> list[Block]:
         heading = len(match.group(1)) if (match := re.match(r"\s*(#{1,6})\s", line)) else None
         cleaned = _clean(line.replace("\f", "").lstrip("#"))
         if cleaned:
-            blocks.append(Block(cleaned, page if pages else None, number, heading))
+            blocks.append(Block(cleaned, page if pages else None, number, True, heading))
     return blocks
 
 
@@ -138,7 +140,9 @@ def _read_html(text: str) -> list[Block]:
         cleaned = _clean(element.get_text(" "))
         if cleaned:
             heading = int(element.name[1]) if element.name[0] == "h" and element.name[1:].isdigit() else None
-            blocks.append(Block(("- " if element.name == "li" else "") + cleaned, None, len(blocks) + 1, heading))
+            blocks.append(
+                Block(("- " if element.name == "li" else "") + cleaned, None, len(blocks) + 1, heading=heading)
+            )
     return blocks
 
 
@@ -147,6 +151,7 @@ def _read_docx(path: Path) -> list[Block]:
     records (explicit breaks, and where it last laid the pages out)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
@@ -158,8 +163,10 @@ def _read_docx(path: Path) -> list[Block]:
     )
     blocks: list[Block] = []
     page = 1
-    for paragraph in document.paragraphs:
-        element = paragraph._p  # python-docx's public handle on the paragraph's XML
+    # The body's paragraphs in order, each with its XML (``Document.element`` is python-docx's
+    # public handle on the document's XML), to count the page breaks in it.
+    for element in document.element.body.iterchildren(f"{namespace}p"):
+        paragraph = Paragraph(element, document)
         breaks = len(element.findall(f".//{namespace}lastRenderedPageBreak")) + sum(
             1 for br in element.iter(f"{namespace}br") if br.get(f"{namespace}type") == "page"
         )
@@ -173,7 +180,7 @@ def _read_docx(path: Path) -> list[Block]:
         heading = (int(level.group(2) or 1) if level.group(1) == "Heading" else 1) if level else None
         bullet = "- " if "List" in style else ""
         shown_page = (page if starts_page else page - breaks) if has_pages else None
-        blocks.append(Block(bullet + text, shown_page, len(blocks) + 1, heading))
+        blocks.append(Block(bullet + text, shown_page, len(blocks) + 1, heading=heading))
     return blocks
 
 
@@ -286,4 +293,4 @@ def _starts_item(text: str) -> bool:
 def _pdf_block(parts: list[str], first: tuple[int, float, float, str], body: float, number: int) -> Block:
     size = first[2]
     heading = (1 if size > body * 1.5 else 2 if size > body * 1.2 else 3) if size > body + 0.5 else None
-    return Block(_clean(" ".join(parts)), first[0], number, heading)
+    return Block(_clean(" ".join(parts)), first[0], number, heading=heading)
