@@ -1,6 +1,6 @@
-"""Report files made from a report's text, as a board might have them: a PDF (WeasyPrint) and a
-Word .docx (python-docx) whose page breaks fall where the PDF's pages do, so that both carry page
-numbers. Used by the import tests and benchmarks/bench_import.py."""
+"""Report files made from a report's text, as a board might have them: a PDF (WeasyPrint, with a
+running header and "Page N of M" footer on every page, as reports have) and a Word .docx
+(python-docx) whose page breaks fall where the PDF's pages do, so that both carry page numbers. Used by the import tests and benchmarks/bench_import.py."""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ def _html(text: str) -> str:
     for number, line in enumerate(_lines(text)):
         tag = "h2" if HEADING.match(line) and len(line.split()) <= 12 else "p"
         paragraphs.append(f'<{tag} id="p{number}">{html.escape(line)}</{tag}>')
-    style = "@page { size: A4; margin: 2cm } body { font: 11pt serif } h2 { font-size: 14pt }"
+    style = (
+        "@page { size: A4; margin: 2cm; @top-right { content: 'Serious Case Review' }"
+        " @bottom-center { content: 'Page ' counter(page) ' of ' counter(pages) } }"
+        " body { font: 11pt serif } h2 { font-size: 14pt }"
+    )
     return f"<html><head><style>{style}</style></head><body>{''.join(paragraphs)}</body></html>"
 
 

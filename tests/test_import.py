@@ -63,6 +63,10 @@ def test_each_format_gives_the_same_draft_with_sources(tmp_path: Path, kent_file
         assert sources[0] == "p. 7, §10.9"
         assert data["recommendations"][1]["source"] == "p. 11, Recommendation 2"
         assert all(re.match(r"p\. \d+", source) for source in sources)
+        assert [section["heading"] for section in data["sections"]][:2] == [
+            "Pre-birth planning and assessments",
+            "Professionals meetings, information sharing and parental engagement",
+        ]  # the PDF's running header and "Page N of M" footer are not taken for headings
     elif kind == "txt":
         assert sources[0] == "§10.9, line 151"
     else:

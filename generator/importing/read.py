@@ -239,7 +239,29 @@ def _read_pdf(path: Path, progress: Progress | None) -> list[Block]:
             f"{path}: the PDF has no text layer (it looks scanned); run OCR on it first, for example "
             f"'ocrmypdf {path.name} {path.stem}-ocr.pdf', and import the new file"
         )
-    return _paragraphs(lines)
+    return _paragraphs(_without_running_lines(lines, len(pages)))
+
+
+PAGE_NUMBER = re.compile(r"^(page\s*)?\d+(\s*(of|/)\s*\d+)?$", re.IGNORECASE)
+"""A line that is only a page number: ``12``, ``Page 3``, ``Page 3 of 17``."""
+
+
+def _without_running_lines(
+    lines: list[tuple[int, float, float, str]], pages: int
+) -> list[tuple[int, float, float, str]]:
+    """The lines without page numbers and running headers and footers: short lines that come
+    back in the same place, numbers aside, on at least half the pages (and on three or more). A
+    title that reads like the running header is kept: it is elsewhere on its page."""
+
+    def shape(line: tuple[int, float, float, str]) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line[3].lower()), round(line[1] / 6)
+
+    on_pages: dict[tuple[str, int], set[int]] = {}
+    for line in lines:
+        if len(line[3].split()) <= 12:
+            on_pages.setdefault(shape(line), set()).add(line[0])
+    running = {key for key, found in on_pages.items() if len(found) >= max(3, pages // 2)}
+    return [line for line in lines if not PAGE_NUMBER.match(line[3]) and shape(line) not in running]
 
 
 def _page_lines(page: int, found: list[tuple[float, float, str]]) -> list[tuple[int, float, float, str]]:
