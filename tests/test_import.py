@@ -154,6 +154,21 @@ def test_bad_input_gets_one_line_and_writes_nothing(tmp_path: Path, kent_files) 
     assert_golden("import-errors.txt", "\n".join(messages) + "\n")
 
 
+def test_a_pdf_restricted_by_an_owner_password_is_read(tmp_path: Path, kent_files) -> None:
+    """Published reports often forbid copying with an owner password (AES): they open without one."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(kent_files["pdf"])))
+    writer.encrypt("", owner_password="the board's", algorithm="AES-256")
+    restricted = tmp_path / "restricted.pdf"
+    with restricted.open("wb") as out:
+        writer.write(out)
+    project = make_project(tmp_path / "p")
+    result = run_import(project.root, str(restricted), "--id", "restricted")
+    assert result.exit_code == 0, result.output
+    assert "Found 10 learning point(s), 2 recommendation(s)" in result.output
+
+
 def _fill_in(path: Path, output: str) -> None:
     """What the import report lists as to do, done as an author would: a question for each
     point, the review's themes from the suggestions, anything not found."""

@@ -200,7 +200,7 @@ def _read_pdf(path: Path, progress: Progress | None) -> list[Block]:
     """PDF (pypdf): the text of each page, its lines grouped into paragraphs by the space between
     them; a line in larger type than the body is a heading."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -211,7 +211,7 @@ def _read_pdf(path: Path, progress: Progress | None) -> list[Block]:
         pages = list(reader.pages)
     except ImportFailure:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as failure:
+    except (PdfReadError, DependencyError, ValueError, KeyError, TypeError, OSError) as failure:
         if "decrypt" in str(failure).lower() or "crypt" in type(failure).__name__.lower():
             raise ImportFailure(
                 f"{path}: the PDF is encrypted in a way that cannot be read; save an unprotected copy and import that"
