@@ -246,10 +246,8 @@ def _find_items(parts: list[_Part], found: Extracted, agencies: dict[str, Agency
             current.append(part)
         elif part.block.text[:1].islower() and current:
             current.append(part)  # a paragraph broken across a page
-        elif part.bullet and current and current[-1].text.endswith(":"):
-            current.append(part)
-        elif part.bullet and current and current[0].text.endswith(":"):
-            current.append(part)
+        elif part.bullet and current and (current[0].text.endswith(":") or current[-1].text.endswith(":")):
+            current.append(part)  # a sentence ending ":" and its bullets
         else:
             finish()
             current = [part]
