@@ -98,3 +98,42 @@ def new_command(root: Path, review_id: str) -> None:
 
 
 main.add_command(feedback)
+
+
+@main.command("import")
+@project_option
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "review_id", help="The review's id (default: board, year and pseudonym from the report).")
+@click.option("--board", help="The board or partnership that published it, if the report does not say in full.")
+@click.option("--force", is_flag=True, help="Replace content/reviews/ID.md if it exists.")
+def import_command(root: Path, report: Path, review_id: str | None, board: str | None, force: bool) -> None:
+    """Draft content/reviews/ID.md (status: draft) from a report: PDF, Word .docx, HTML or text."""
+    from generator.importing.read import ImportFailure
+    from generator.importing.run import import_report
+
+    def progress(page: int, pages: int) -> None:
+        if pages >= 20 and (page % 10 == 0 or page == pages):
+            click.echo(f"read page {page} of {pages}", err=True)
+
+    try:
+        imported = import_report(Project(root).content_dir, report, review_id, board, force, progress)
+    except ImportFailure as failure:
+        click.secho(str(failure), fg="red", err=True)
+        sys.exit(1)
+    click.echo(imported.report)
+
+
+@main.command("schema")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write it to this file (default: print it)."
+)
+def schema_command(out: Path | None) -> None:
+    """Write the JSON Schema of a review's front matter, for an editor's YAML language server."""
+    from generator.importing.schema import review_schema_text
+
+    text = review_schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}")

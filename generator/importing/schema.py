@@ -1,0 +1,44 @@
+"""``briefings schema``: the JSON Schema of a review's front matter, made from the same pydantic
+model that ``check`` validates with, so an editor's YAML language server offers the same fields,
+with each field's description, and marks the same mistakes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.model.schema import Review
+
+SCHEMA_ID = "https://learning-lessons.invalid/schema/review.json"
+"""The schema's ``$id``: a name, not an address to fetch; editors use the file."""
+
+ONE_OR_MANY = ("review_type", "board")
+"""Fields the model also takes as one value written alone (read as a list of one)."""
+
+
+def review_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a review file's front matter.
+
+    pydantic describes what a field holds once read; the shorthands the model accepts before
+    that (one ``board`` or ``review_type`` alone, a question as plain text) are added, so that
+    what ``check`` accepts, the editor accepts."""
+    schema = Review.model_json_schema(mode="validation")
+    for name in ONE_OR_MANY:
+        field = schema["properties"][name]
+        schema["properties"][name] = {
+            "anyOf": [field["items"], field],
+            **{key: field[key] for key in ("title", "description") if key in field},
+        }
+    questions = schema["$defs"]["LearningPoint"]["properties"]["questions"]
+    questions["items"] = {"anyOf": [{"type": "string", "minLength": 1}, questions["items"]]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "$comment": "Generated from generator/model/schema.py by `briefings schema`; do not edit.",
+        **schema,
+    }
+
+
+def review_schema_text() -> str:
+    """The schema as it is written: sorted, indented, ending in a newline (the same every run)."""
+    return json.dumps(review_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
