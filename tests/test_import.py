@@ -55,12 +55,14 @@ def test_each_format_gives_the_same_draft_with_sources(tmp_path: Path, kent_file
     assert data["board"] == "Kent Safeguarding Children Board"
     assert data["published"] == "2019-04-11" and data["pseudonyms"] == ["Child J"]
     points = [point for section in data["sections"] for point in section["learning_points"]]
-    assert len(points) == 10 and len(data["recommendations"]) == 2
-    assert points[0]["point"].startswith("It is important that obtaining family history")
+    assert len(points) == 13 and len(data["recommendations"]) == 2
+    assert points[0]["point"].startswith("Where risk factors are known")  # a finding in the analysis
+    assert points[0]["kind"] == "finding" and "kind" not in points[1]  # a learning point is the default
+    assert points[1]["point"].startswith("It is important that obtaining family history")
     assert all(point["questions"] == [] and point["themes"] == [] for point in points)  # never invented
     sources = [item["source"] for item in [*points, *data["recommendations"]]]
     if kind in ("pdf", "docx"):
-        assert sources[0] == "p. 7, §10.9"
+        assert sources[:2] == ["p. 7, §10.3", "p. 7, §10.9"]
         assert data["recommendations"][1]["source"] == "p. 11, Recommendation 2"
         assert all(re.match(r"p\. \d+", source) for source in sources)
         assert [section["heading"] for section in data["sections"]][:2] == [
@@ -68,10 +70,10 @@ def test_each_format_gives_the_same_draft_with_sources(tmp_path: Path, kent_file
             "Professionals meetings, information sharing and parental engagement",
         ]  # the PDF's running header and "Page N of M" footer are not taken for headings
     elif kind == "txt":
-        assert sources[0] == "§10.9, line 151"
+        assert sources[:2] == ["§10.3, line 139", "§10.9, line 151"]
     else:
-        assert sources[0] == "§10.9"  # HTML has no pages
-    assert "Found 10 learning point(s), 2 recommendation(s)" in result.output
+        assert sources[:2] == ["§10.3", "§10.9"]  # HTML has no pages
+    assert "Found 13 learning point(s), 2 recommendation(s)" in result.output
     assert data["recommendations"][0]["addressed_to"] == ["safeguarding-board"]
 
 
@@ -166,7 +168,7 @@ def test_a_pdf_restricted_by_an_owner_password_is_read(tmp_path: Path, kent_file
     project = make_project(tmp_path / "p")
     result = run_import(project.root, str(restricted), "--id", "restricted")
     assert result.exit_code == 0, result.output
-    assert "Found 10 learning point(s), 2 recommendation(s)" in result.output
+    assert "Found 13 learning point(s), 2 recommendation(s)" in result.output
 
 
 def _fill_in(path: Path, output: str) -> None:

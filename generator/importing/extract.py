@@ -49,6 +49,17 @@ CASE_SUMMARY_HEADINGS = re.compile(
     r"^(summary of (?:the )?(?:case|events)|the case(?: being considered)?|case summary|background(?: to the case)?|"
     r"summary of events.*|brief summary.*)$"
 )
+PRACTICE_STATEMENT = re.compile(
+    r"\b(?:it is (?:good|best) practice|is required\b|(?:these|professionals|practitioners|agencies) should (?!have)"
+    r"|(?:professionals|practitioners|agencies) (?:must|need to) )",
+    re.I,
+)
+"""A sentence saying what practice should be, not what happened ("should have" looks back)."""
+OUTSIDE_ANALYSIS = re.compile(
+    r"^(introduction|contents|methodology|appendix|glossary|references|terms of reference|purpose|process|"
+    r"scope|the review|review process|background|summary of|the case|case summary|family)"
+)
+"""Sections whose paragraphs describe the review or the case, not what it learned."""
 TOC_LINE = re.compile(r"(\.{3,}\s*\d+|\t\s*(page\s*)?\d+|\bpage\s*\d+)\s*$", re.I)
 MONTHS = [datetime.date(2000, m, 1).strftime("%B").lower() for m in range(1, 13)]
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()
@@ -240,6 +251,9 @@ def _find_items(parts: list[_Part], found: Extracted, agencies: dict[str, Agency
                     _add(found, ("point", "learning point", False), [parts[index]], section, (), agencies, "")
                     index += 1
                 continue
+            # a paragraph of the analysis that states what practice should be is a finding
+            if part.number and PRACTICE_STATEMENT.search(part.text) and not OUTSIDE_ANALYSIS.match(section.lower()):
+                _add(found, ("point", "finding", False), [part], section, (), agencies, "")
             index += 1
             continue
         if zone[2]:  # one item: everything under the label
