@@ -485,3 +485,12 @@ def test_drafts_are_checked_but_not_published(project: Project) -> None:
         project, "a.md", MINIMAL_REVIEW.replace("status: published", "status: draft").replace("summary:", "sumary:")
     )
     assert len(errors_of(project)) == 2
+
+
+def test_a_field_left_empty_says_to_fill_it_in(project: Project) -> None:
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("board: Test Safeguarding Children Partnership", "board:"))
+    with pytest.raises(ContentErrors) as failure:
+        check(project)
+    assert [str(error) for error in failure.value.errors] == [
+        "content/reviews/a.md:6: board: is empty; give it a value after the colon"
+    ]

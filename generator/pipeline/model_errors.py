@@ -117,6 +117,10 @@ def _content_error(document: Document, model: type[BaseModel], base: Loc, detail
             message = f"{detail['input']!r} must be lowercase letters, digits and single hyphens"
     elif kind == "value_error":
         message = detail["msg"].removeprefix("Value error, ")
+    elif detail["input"] is None:
+        message = "is empty; give it a value after the colon" + (
+            "" if _required(model, detail["loc"]) else ", or remove the line"
+        )
     else:
         message = f"{detail['msg'][0].lower()}{detail['msg'][1:]}, found {_kind(detail['input'])}"
     return ContentError(document.path, document.lines.line_of(loc), field, message)
@@ -147,6 +151,17 @@ def _missing_field(document: Document, model: type[BaseModel], base: Loc, relati
         line = lines.line_of(parent) if in_item else start
         return line, f"missing required field; add it before {later[0]} (line {start})"
     return lines.line_of(parent), "missing required field"
+
+
+def _required(model: type[BaseModel], loc: Loc) -> bool:
+    """Whether the field at ``loc`` (in ``model``) must be given."""
+    found, name = _model_at(model, loc[:-1]), loc[-1]
+    return (
+        found is None
+        or not isinstance(name, str)
+        or name not in found.model_fields
+        or found.model_fields[name].is_required()
+    )
 
 
 def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
