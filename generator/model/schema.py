@@ -339,6 +339,18 @@ class Agency(Strict):
     """Other names for it."""
 
 
+class Jargon(Strict):
+    """A term the plain-English check points out, with plainer words, in
+    ``content/vocabularies/jargon.yml``."""
+
+    terms: list[Text] = []
+    """The words to look for, in any form they take (``utilise``, ``utilised``, ``utilising``),
+    matched as whole words in any case. An entry with no terms turns off the shipped entry with
+    the same key."""
+    plain: Text
+    """What to write instead."""
+
+
 class AgeGroup(Strict):
     """An age group, in ``content/vocabularies/age_groups.yml``."""
 
@@ -546,7 +558,7 @@ class PlainEnglishSettings(Strict):
 
     check: bool = True
     """Whether ``briefings check`` and the build look for long sentences, jargon and hard reading."""
-    min_reading_ease: float = Field(default=30, ge=0, le=100)
+    min_reading_ease: float = Field(default=50, ge=0, le=100)
     """A briefing whose Flesch reading ease (0 to 100: higher is easier; 60 to 70 is plain English,
     below 30 is for graduates) is below this gets a warning."""
     max_sentence_words: int = Field(default=40, ge=5)
