@@ -148,6 +148,7 @@ def learning_schema(content: Content) -> str:
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_address(content),
+        "$comment": content.strings["generated_note"].format(sources="generator/model/open_data.py"),
         **LearningData.model_json_schema(by_alias=True),
     }
     return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
@@ -238,4 +239,5 @@ def atom_feed(content: Content) -> str:
             item.author({"name": name})
         for key in review.themes:
             item.category(term=key, label=content.themes[key].name)
-    return feed.atom_str(pretty=True).decode("utf-8")
+    note = s["generated_note"].format(sources=GENERATED_FROM).replace("--", "- -")
+    return feed.atom_str(pretty=True).decode("utf-8").replace("?>\n", f"?>\n<!-- {note} -->\n", 1)
