@@ -28,6 +28,26 @@ PROPERTY_LIMIT = 255
 WRITING_SPACE_CM = 3.0
 """The height of the box left for a team's notes after each point's questions."""
 
+STYLES = (
+    "Normal",
+    "Title",
+    "Title Char",
+    "Heading 1",
+    "Heading 1 Char",
+    "Heading 2",
+    "Heading 2 Char",
+    "List Bullet",
+    "List Number",
+    "Table Grid",
+    "Normal Table",
+    "No List",
+    "Default Paragraph Font",
+    "Header",
+    "Header Char",
+)
+"""The styles the documents use (with those they are based on or linked to); python-docx's
+template has 164, and looking a style up by name reads them all, so the rest are removed."""
+
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _ATTRIBUTES = re.compile(r"\s*\{:?[^{}]*\}\s*$")
@@ -85,6 +105,9 @@ class _Writer:
 
         self.s = content.strings
         self.document = docx.Document()
+        for style in list(self.document.styles):
+            if style.name not in STYLES:
+                style.delete()
         review = entry.review
         normal = self.document.styles["Normal"]
         language = OxmlElement("w:lang")
