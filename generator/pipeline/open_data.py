@@ -19,6 +19,7 @@ from generator.model import addresses
 from generator.model.content import Content, ReviewEntry, point_themes
 from generator.model.dates import or_not_dated
 from generator.model.open_data import CSV_COLUMNS, LearningData, LearningItem, Licence
+from generator.pipeline.render.linked_data import as_script_text
 
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these may be run as a formula by a spreadsheet (CSV injection)."""
@@ -139,7 +140,7 @@ def learning_json(content: Content, items: list[LearningItem]) -> str:
             "items": items,
         }
     )
-    return json.dumps(data.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=1) + "\n"
+    return as_script_text(data.model_dump(mode="json", by_alias=True), indent=1) + "\n"
 
 
 def learning_schema(content: Content) -> str:

@@ -46,9 +46,11 @@ def briefing_linked_data(content: Content, entry: ReviewEntry) -> dict[str, Any]
     return data
 
 
-def as_script_text(data: dict[str, Any]) -> str:
-    """``data`` as JSON that is safe inside an HTML ``<script>`` element."""
-    text = json.dumps(data, ensure_ascii=False)
+def as_script_text(data: dict[str, Any], indent: int | None = None) -> str:
+    """``data`` as JSON that is safe inside an HTML ``<script>`` element (and in any page that
+    shows it without escaping it): ``<``, ``>`` and ``&`` are written as JSON escapes, which
+    every JSON reader decodes to the same text."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     for character, escape in SCRIPT_SAFE.items():
         text = text.replace(character, escape)
     return text
