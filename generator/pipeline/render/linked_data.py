@@ -33,7 +33,6 @@ def briefing_linked_data(content: Content, entry: ReviewEntry) -> dict[str, Any]
         "publisher": {"@type": "Organization", "name": settings.board_name, "email": settings.contact_email},
         "about": [{"@type": "Thing", "name": content.themes[key].name} for key in review.themes],
         "spatialCoverage": {"@type": "Place", "name": review.nation},
-        "license": settings.open_data.licence_url,
     }
     if published:
         data["datePublished"] = published

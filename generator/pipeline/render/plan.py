@@ -72,7 +72,11 @@ def open_data_context(content: Content) -> dict[str, Any]:
         "schema_link": addresses.link(here, addresses.LEARNING_SCHEMA),
         "feed_link": addresses.link(here, addresses.FEED),
         "version": addresses.LEARNING_SCHEMA_VERSION,
-        "year": datetime.datetime.fromtimestamp(content.content_epoch(), tz=datetime.UTC).year,
+        "year": (
+            datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).year
+            if (epoch := content.content_epoch())
+            else content.strings["not_dated"]
+        ),
         "citation_address": addresses.web_address(here, site_url) if site_url else "",
     }
 
