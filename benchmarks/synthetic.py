@@ -7,8 +7,8 @@ learning points, each with 1 or 2 questions; recommendations, good practice and 
 and agencies are drawn from the real vocabularies, a few of them far more often than the rest,
 as in real collections. The words come from the sample reviews, shuffled into new sentences, so
 the text has realistic length and vocabulary but says nothing. The same N and seed always give
-the same corpus. PDFs are turned off in its settings (``make_pdfs: false``) to keep builds of
-thousands of reviews short; ``--pdfs`` keeps them on.
+the same corpus. PDFs and Word files are turned off in its settings (``make_pdfs: false``,
+``make_word: false``) to keep builds of thousands of reviews short; ``--pdfs`` keeps them on.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def vocabulary_keys(content_dir: Path) -> dict[str, list[str]]:
 
 def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False) -> Path:
     """Write a project with ``reviews`` synthetic reviews into ``out`` (emptied first)."""
-    project_skeleton(out, f"make_pdfs: {str(pdfs).lower()}")
+    project_skeleton(out, f"make_pdfs: {str(pdfs).lower()}\nmake_word: {str(pdfs).lower()}")
     vocab = vocabulary_keys(out / "content")
     rng = random.Random(seed)
     write = Writer(rng, words_of_sample())
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pdfs", action="store_true", help="keep PDF downloads on")
+    parser.add_argument("--pdfs", action="store_true", help="keep PDF and Word downloads on")
     arguments = parser.parse_args()
     make_corpus(arguments.out, arguments.reviews, arguments.seed, arguments.pdfs)
     print(f"wrote {arguments.reviews} reviews to {arguments.out}")

@@ -1,4 +1,4 @@
-"""The pipeline: load -> validate -> render (pages, then PDFs) -> write -> site."""
+"""The pipeline: load -> validate -> render (pages, PDFs, Word, open data) -> write -> site."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from pathlib import Path
 
 from generator.model.content import Content
 from generator.pipeline.load import load
+from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import print_documents
 from generator.pipeline.render import render
 from generator.pipeline.site import build_site
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
+from generator.pipeline.word import make_word_files
 from generator.pipeline.write import WriteReport, write_pages
 
 
@@ -52,7 +54,8 @@ def check(project: Project, drafts: bool = False, strict: bool = False) -> Conte
 
 
 def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Content, WriteReport]:
-    """Check the content, render its pages and PDFs, then write them to ``briefings/``."""
+    """Check the content, render its pages, PDFs, Word documents and open data, then write them
+    to ``briefings/``."""
     content = check(project, drafts, strict)
     pages = render(content)
     pdfs = (
@@ -60,7 +63,8 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
         if content.settings.make_pdfs
         else {}
     )
-    return content, write_pages({**pages, **pdfs}, project.docs_dir)
+    word = make_word_files(content) if content.settings.make_word else {}
+    return content, write_pages({**pages, **pdfs, **word, **open_data(content)}, project.docs_dir)
 
 
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:

@@ -16,7 +16,9 @@ from generator.model.schema import KEY_PATTERN
 from generator.scaffold import new_review_text
 
 strict_option = click.option(
-    "--strict", is_flag=True, help="Treat the anonymity check's findings as errors, not warnings."
+    "--strict",
+    is_flag=True,
+    help="Treat the anonymity check's findings as errors, not warnings (plain-English findings stay warnings).",
 )
 
 
@@ -24,7 +26,10 @@ def _report_warnings(content) -> None:
     if content.warnings:
         click.echo("\n".join(str(warning) for warning in content.warnings), err=True)
         click.secho(
-            f"{len(content.warnings)} anonymity warning(s): check each before publishing.", fg="yellow", err=True
+            f"{len(content.warnings)} warning(s) from the anonymity and plain-English checks: check each before "
+            "publishing.",
+            fg="yellow",
+            err=True,
         )
 
 

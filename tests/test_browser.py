@@ -323,6 +323,7 @@ PAGE_TYPES = [
     "records/kent-2019-child-j/",
     "guide/authors/",
     "accessibility/",
+    "data/",
 ]
 
 

@@ -102,10 +102,15 @@ SHOWN_ON_BRIEFING = {
 """Each text field shown on the briefing, by the text the hostile review puts before the attack."""
 
 
+JSON_ESCAPED = ATTACK.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+"""The attack as it must appear in JSON data (learning.json, a page's linked data): the same text
+to a JSON reader, and no tag to a browser."""
+
+
 def unescaped(text: str) -> list[str]:
     """The pieces of the attack left in ``text`` once every correctly escaped copy is taken out:
     an unescaped copy is found even beside an escaped one."""
-    rest = text.replace(ESCAPED, "")
+    rest = text.replace(ESCAPED, "").replace(JSON_ESCAPED, "")
     return [piece for piece in RAW if piece in rest]
 
 
@@ -143,6 +148,10 @@ def test_markup_in_every_text_field_is_shown_as_text(hostile_site: Project) -> N
     [point] = [doc for doc in docs if doc["location"] == "reviews/test-2024-child-a/#lp-1-1"]
     assert "Share what you know. " + ESCAPED in point["title"]
     assert sum(ESCAPED in doc["title"] + doc["text"] for doc in docs) >= 10
+    # The open data keeps the author's text exactly (a reader escapes it for its own page).
+    data = json.loads((site / "data" / "learning.json").read_text(encoding="utf-8"))
+    assert data["items"][0]["text"] == f"Share what you know. {ATTACK}"
+    assert JSON_ESCAPED in (site / "data" / "learning.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.browser

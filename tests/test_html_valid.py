@@ -47,6 +47,7 @@ PAGES = [
     "records/kent-2019-child-j/index.html",
     "guide/authors/index.html",
     "accessibility/index.html",
+    "data/index.html",
 ]
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
+import re
+import zipfile
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -43,24 +47,45 @@ def build(project: Project, today: str, monkeypatch: pytest.MonkeyPatch) -> None
     assert result.exit_code == 0, result.output
 
 
-def leaks(project: Project) -> list[str]:
-    """Every file in site/ or briefings/ that mentions a draft or embargoed review."""
+def text_of(path: Path) -> str:
+    """The text a file holds, read inside PDFs, Word documents (every XML part of the zip) and
+    gzip files."""
+    if path.suffix == ".pdf":
+        return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as document:
+            return " ".join(document.read(name).decode("utf-8", errors="ignore") for name in document.namelist())
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.decompress(path.read_bytes()).decode("utf-8")
+    return path.read_bytes().decode("utf-8", errors="ignore")
+
+
+def leaks(project: Project, markers: tuple[str, ...] = MARKERS) -> list[str]:
+    """Every file in site/ or briefings/ that mentions a draft or embargoed review (``markers``)."""
     found = []
     for folder in (project.site_dir, project.docs_dir):
         for path in folder.rglob("*"):
-            if not path.is_file():
-                continue
-            if path.suffix == ".pdf":
-                text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
-            else:
-                text = path.read_bytes().decode("utf-8", errors="ignore")
-                if path.suffix == ".gz":
-                    import gzip
-
-                    text = gzip.decompress(path.read_bytes()).decode("utf-8")
-            if any(marker in text or marker in path.name for marker in MARKERS):
+            if path.is_file() and any(marker in text_of(path) or marker in path.name for marker in markers):
                 found.append(str(path.relative_to(project.root)))
     return found
+
+
+def published_in_every_format(project: Project, review_id: str, title: str, point: str) -> None:
+    """The review is in each output the leak test reads, so that its finding nothing means something:
+    the Word files, learning.json and .csv, the feed and the briefing page's linked data."""
+    site = project.site_dir
+    for document in (f"{review_id}.docx", f"{review_id}-7-minute.docx"):
+        assert title in text_of(site / "word" / document), document
+    assert point in text_of(site / "word" / f"{review_id}.docx")
+    data = json.loads(text_of(site / "data" / "learning.json"))
+    assert point in [item["text"] for item in data["items"] if item["review_id"] == review_id]
+    assert f"{review_id}/lp-1-1," in text_of(site / "data" / "learning.csv")
+    assert f"<title>{title}</title>" in text_of(site / "feed.xml")
+    page = text_of(site / "reviews" / review_id / "index.html")
+    linked = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert linked and json.loads(linked.group(1))["headline"] == title
 
 
 def test_drafts_and_embargoed_reviews_appear_nowhere(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,12 +100,17 @@ def test_drafts_and_embargoed_reviews_appear_nowhere(project: Project, monkeypat
     assert (project.site_dir / "reviews" / "test-2024-child-a" / "index.html").is_file()
     assert (project.site_dir / "pdf" / "test-2024-child-a.pdf").is_file()
     assert leaks(project) == []
+    published_in_every_format(project, "test-2024-child-a", "Child A: a test review", "Share what you know.")
     for page in ONLY_THEIRS["draft"] + ONLY_THEIRS["embargoed"]:
         assert not (project.site_dir / page).exists(), page
     # The embargo lifts on its date; the draft stays out.
     build(project, "2030-01-01", monkeypatch)
     assert (project.site_dir / "reviews" / "test-2024-child-embargo" / "index.html").is_file()
+    published_in_every_format(
+        project, "test-2024-child-embargo", "Xylophone embargoed review", "Narwhal embargoed point."
+    )
     assert not (project.site_dir / "reviews" / "test-2024-child-draft").exists()
+    assert leaks(project, MARKERS[:3]) == []  # the draft's
     for page in ONLY_THEIRS["embargoed"]:
         assert (project.site_dir / page / "index.html").is_file(), page
     for page in ONLY_THEIRS["draft"]:

@@ -19,7 +19,20 @@ SESSIONS = "sessions/index.md"
 BROWSE = "browse.md"
 AUTHORS_GUIDE = "guide/authors.md"
 FEEDBACK_SUMMARY = "feedback.md"
+OPEN_DATA = "data.md"
+"""The page saying what the open data files are, their licence and how to cite them."""
 PDF_FOLDER = "pdf/"
+WORD_FOLDER = "word/"
+DATA_FOLDER = "data/"
+LEARNING_JSON = f"{DATA_FOLDER}learning.json"
+LEARNING_CSV = f"{DATA_FOLDER}learning.csv"
+LEARNING_SCHEMA_VERSION = 1
+"""The version of the learning data's format: a change that could break a reader's code is a new
+version, published under a new schema address beside the old one."""
+LEARNING_SCHEMA = f"{DATA_FOLDER}learning-v{LEARNING_SCHEMA_VERSION}.schema.json"
+FEED = "feed.xml"
+"""The Atom feed of new and updated briefings (linked from every page's head)."""
+OPEN_DATA_FILES = (LEARNING_JSON, LEARNING_CSV, LEARNING_SCHEMA, FEED)
 
 
 def briefing(review_id: str) -> str:
@@ -45,6 +58,19 @@ def briefing_pdf(review_id: str) -> str:
 
 def seven_minute_pdf(review_id: str) -> str:
     return f"{PDF_FOLDER}{review_id}-7-minute.pdf"
+
+
+def briefing_word(review_id: str) -> str:
+    return f"{WORD_FOLDER}{review_id}.docx"
+
+
+def seven_minute_word(review_id: str) -> str:
+    return f"{WORD_FOLDER}{review_id}-7-minute.docx"
+
+
+def word_files(review_id: str) -> dict[str, str]:
+    """The pages of a review that are also made as Word documents, and the document each becomes."""
+    return {briefing(review_id): briefing_word(review_id), seven_minute(review_id): seven_minute_word(review_id)}
 
 
 def theme(key: str) -> str:
@@ -79,20 +105,43 @@ def point_anchor(section_number: int, point_number: int) -> str:
     return f"lp-{section_number}-{point_number}"
 
 
-def review_page_addresses(review_id: str, make_pdfs: bool) -> list[str]:
+def recommendations_anchor() -> str:
+    """The id of a briefing's list of recommendations."""
+    return "recommendations"
+
+
+def review_page_addresses(review_id: str, make_pdfs: bool, make_word: bool = False) -> list[str]:
     """Every file a review gives the site."""
     pages = [briefing(review_id), record(review_id), session_plan(review_id), seven_minute(review_id)]
-    return pages + (list(printed(review_id).values()) if make_pdfs else [])
+    pages += list(printed(review_id).values()) if make_pdfs else []
+    return pages + (list(word_files(review_id).values()) if make_word else [])
+
+
+def web_address(page: str, site_url: str | None, offline: bool = False, anchor: str = "") -> str:
+    """Where the page at ``page`` (``reviews/x.md``, or a file such as ``feed.xml``) is on the
+    built site: a full address under ``site_url`` when it is set, otherwise one relative to the
+    site's root (``reviews/x/``); ``offline`` sites keep ``.html`` files."""
+    if page.endswith(".md"):
+        stem = page.removesuffix(".md")
+        if offline:
+            page = f"{stem}.html"
+        elif stem == "index" or stem.endswith("/index"):
+            page = stem.removesuffix("index")
+        else:
+            page = f"{stem}/"
+    address = f"{site_url.rstrip('/')}/{page}" if site_url else (page or "./")
+    return f"{address}#{anchor}" if anchor else address
 
 
 def planned_pages(content: Content) -> set[str]:
     """The address of every page (and PDF) the site will have, worked out from the content
     alone, before anything is rendered: what a link in the content may point to."""
     pages = {HOME, BRIEFINGS, ACCESSIBILITY, THEMES, REVIEW_TYPES, AGENCIES, SESSIONS, BROWSE, AUTHORS_GUIDE}
+    pages.update((OPEN_DATA, *OPEN_DATA_FILES))
     if content.settings.feedback.publish_summary:
         pages.add(FEEDBACK_SUMMARY)
     for entry in content.reviews:
-        pages.update(review_page_addresses(entry.review.id, content.settings.make_pdfs))
+        pages.update(review_page_addresses(entry.review.id, content.settings.make_pdfs, content.settings.make_word))
     pages.update(theme(key) for key in content.used_themes)
     pages.update(agency(key) for key in content.used_agencies)
     pages.update(review_type(key) for key in content.used_review_types)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import TypeVar
@@ -12,6 +13,7 @@ from generator.model.schema import (
     AgeGroup,
     Agency,
     FeedbackSummary,
+    Jargon,
     LearningPoint,
     Review,
     ReviewType,
@@ -62,7 +64,10 @@ class Content:
     feedback_summary: FeedbackSummary | None = None
     """The feedback summary to publish, when the settings ask for it and there is one."""
     warnings: tuple[ContentError, ...] = ()
-    """Likely identifying details found by the anonymity check (errors instead with ``strict``)."""
+    """Likely identifying details found by the anonymity check (errors instead with ``strict``),
+    and the plain-English check's findings (always warnings)."""
+    jargon: dict[str, Jargon] = dataclasses.field(default_factory=dict)
+    """The terms the plain-English check points out, with plainer words."""
 
     @functools.cached_property
     def used_themes(self) -> dict[str, Theme]:

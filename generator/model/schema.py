@@ -208,6 +208,10 @@ class Review(Strict):
     as archived and left out of the newest briefings)."""
     publish_from: datetime.date | None = None
     """Embargo: the review is left out of the site until this date (``YYYY-MM-DD``, optional)."""
+    updated: datetime.date | None = None
+    """The date the briefing was last changed in a way readers should know of, such as a
+    corrected point or the board's response added (``YYYY-MM-DD``, optional): the site's feed
+    lists it again, and its data says when it was changed."""
     age_group: Key | None = None
     """Age group of the person at the centre of the review (a key from ``age_groups.yml``);
     for a review about several people, give each one's under ``subjects`` instead, and leave
@@ -333,6 +337,18 @@ class Agency(Strict):
     """What the agency is and does, in a sentence or two: shown on its page."""
     synonyms: list[Text] = []
     """Other names for it."""
+
+
+class Jargon(Strict):
+    """A term the plain-English check points out, with plainer words, in
+    ``content/vocabularies/jargon.yml``."""
+
+    terms: list[Text] = []
+    """The words to look for, in any form they take (``utilise``, ``utilised``, ``utilising``),
+    matched as whole words in any case. An entry with no terms turns off the shipped entry with
+    the same key."""
+    plain: Text
+    """What to write instead."""
 
 
 class AgeGroup(Strict):
@@ -521,6 +537,37 @@ class BoardSettings(Strict):
     ``endpoint`` deliveries)."""
 
 
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+"""The Open Government Licence v3.0, under which most UK public bodies publish their data."""
+
+
+class OpenDataSettings(Strict):
+    """The learning published as data, in ``content/settings.yml`` under ``open_data:``."""
+
+    licence: Text = "Open Government Licence v3.0"
+    """The licence the data files and feed are published under, by name."""
+    licence_url: Url = OGL
+    """Where the licence is published."""
+    feed_entries: int = Field(default=50, ge=1)
+    """How many of the newest and most recently updated briefings the feed lists."""
+
+
+class PlainEnglishSettings(Strict):
+    """The plain-English check of ``briefings check``, in ``content/settings.yml`` under
+    ``plain_english:``. Its findings are warnings, never errors (not even with ``--strict``)."""
+
+    check: bool = True
+    """Whether ``briefings check`` and the build look for long sentences, jargon and hard reading."""
+    min_reading_ease: float = Field(default=50, ge=0, le=100)
+    """A briefing whose Flesch reading ease (0 to 100: higher is easier; 60 to 70 is plain English,
+    below 30 is for graduates) is below this gets a warning."""
+    max_sentence_words: int = Field(default=40, ge=5)
+    """A sentence longer than this many words gets a warning."""
+    jargon: bool = True
+    """Whether to warn about the terms in the jargon list (``generator/vocabularies/common/jargon.yml``
+    and ``content/vocabularies/jargon.yml``), each with its plainer words."""
+
+
 class Settings(Strict):
     """Site-wide settings, in ``content/settings.yml``."""
 
@@ -561,6 +608,12 @@ class Settings(Strict):
     make_pdfs: bool = True
     """Make PDF downloads of each briefing and 7-minute briefing (turn off for quicker test builds
     of very large sites)."""
+    make_word: bool = True
+    """Make Word (.docx) downloads of each briefing and 7-minute briefing, for teams to edit."""
+    open_data: OpenDataSettings = OpenDataSettings()
+    """The licence of the learning published as data, and the length of the feed."""
+    plain_english: PlainEnglishSettings = PlainEnglishSettings()
+    """The thresholds of the plain-English check."""
     vocabularies: list[Literal["children", "adults", "domestic-abuse"]] = []
     """The vocabulary sets shipped with Learning Lessons that the site uses: any of ``children``,
     ``adults`` and ``domestic-abuse``, with the ``common`` set (age groups, review kinds and themes

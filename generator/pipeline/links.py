@@ -62,7 +62,9 @@ def check_links(
     Links to the pages of the reviews ``also_ids`` (files with errors of their own) pass."""
     planned = addresses.planned_pages(content)
     for review_id in also_ids:
-        planned.update(addresses.review_page_addresses(review_id, content.settings.make_pdfs))
+        planned.update(
+            addresses.review_page_addresses(review_id, content.settings.make_pdfs, content.settings.make_word)
+        )
     anchors = BriefingAnchors(content)
     errors: list[ContentError] = []
     for entry in content.reviews:

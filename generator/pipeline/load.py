@@ -123,6 +123,9 @@ class RawContent:
     --publish``)."""
     errors: list[ContentError]
     """Files that could not be read at all; validation adds its own errors to these."""
+    jargon: Document | None = None
+    """The board's own jargon list (``content/vocabularies/jargon.yml``, optional) for the
+    plain-English check."""
     shipped: ShippedSets = field(default_factory=dict)
     """Every vocabulary set shipped with Learning Lessons; validation uses those the settings
     choose (``vocabularies:``). Shared by every load in a process: never change it."""
@@ -350,6 +353,8 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
     missing_vocabularies: list[ContentError] = []
     vocabularies = {name: required(f"vocabularies/{name}.yml", missing_vocabularies) for name in VOCABULARIES}
     reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
+    jargon_path = content_dir / "vocabularies" / f"{JARGON}.yml"
+    jargon = attempt(load_yaml_file, jargon_path) if jargon_path.is_file() else None
     summary_path = content_dir / SUMMARY_FILE
     summary = attempt(load_yaml_file, summary_path) if summary_path.is_file() else None
     return RawContent(
@@ -358,6 +363,7 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
         reviews=[review for review in reviews if review is not None],
         feedback_summary=summary,
         errors=errors,
+        jargon=jargon,
         shipped=shipped_vocabularies(),
         missing_vocabularies=missing_vocabularies,
         **vocabularies,
@@ -369,6 +375,10 @@ SUMMARY_FILE = "feedback-summary.json"
 
 VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
 """The controlled vocabularies, each a file in ``content/vocabularies/`` and in each shipped set."""
+
+JARGON = "jargon"
+"""The optional list of terms the plain-English check points out, a file in
+``content/vocabularies/`` and in a shipped set."""
 
 SHIPPED_VOCABULARIES = Path(__file__).resolve().parents[1] / "vocabularies"
 """The vocabulary sets shipped with Learning Lessons, a folder each (``common``, ``children``,
@@ -387,7 +397,7 @@ def shipped_vocabularies() -> ShippedSets:
     return {
         folder.name: {
             name: load_yaml_file(folder / f"{name}.yml", shown_from)
-            for name in VOCABULARIES
+            for name in (*VOCABULARIES, JARGON)
             if (folder / f"{name}.yml").is_file()
         }
         for folder in sorted(SHIPPED_VOCABULARIES.iterdir())

@@ -16,12 +16,13 @@ from pydantic import BaseModel
 from generator.errors import ContentError, ContentErrors
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
-from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Review, ReviewType, Settings, Theme
+from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Jargon, Review, ReviewType, Settings, Theme
 from generator.model.strings import default_strings, placeholders
 from generator.pipeline.anonymity import scan
 from generator.pipeline.links import check_links
 from generator.pipeline.load import Document, RawContent
 from generator.pipeline.model_errors import as_model
+from generator.pipeline.plain_english import check_plain_english
 from generator.pipeline.vocabularies import by_file, check_references, chosen_sets, is_reference, merged_vocabulary
 from generator.suggest import did_you_mean, nearest
 
@@ -51,6 +52,7 @@ def validate(
     themes = vocabulary("themes", raw.themes, Theme)
     agencies = vocabulary("agencies", raw.agencies, Agency)
     age_groups = vocabulary("age_groups", raw.age_groups, AgeGroup)
+    jargon = vocabulary("jargon", raw.jargon, Jargon)
     vocabularies = by_file(review_types, themes, agencies, age_groups)
     entries = _reviews(raw.reviews, vocabularies, errors)
     summary = as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
@@ -58,10 +60,15 @@ def validate(
         raise ContentErrors(errors)
     documents = {document.path: document for document in raw.reviews}
     contacts = [settings.contact_email, *settings.contacts]
-    warnings = [
+    anonymity = [
         warning
         for entry in entries
         for warning in scan(documents[entry.source], entry.review.names, settings.helplines, contacts)
+    ]
+    plain_english = [
+        warning
+        for entry in entries
+        for warning in check_plain_english(documents[entry.source], settings.plain_english, jargon)
     ]
     today = today or build_date()
     published = [
@@ -80,12 +87,13 @@ def validate(
         age_groups=age_groups,
         reviews=newest_first(published),
         feedback_summary=summary if settings.feedback.publish_summary else None,
-        warnings=tuple(sorted(warnings)),
+        warnings=tuple(sorted(anonymity + plain_english)),
+        jargon=jargon,
     )
     invalid = _ids_claimed(raw.reviews) - {entry.review.id for entry in entries}
     errors += check_links(content, documents, raw.settings, also_ids=invalid)
-    if strict:
-        errors += warnings
+    if strict:  # plain English stays a warning: it is a judgement, not a risk to anyone
+        errors += anonymity
     if errors:
         raise ContentErrors(errors)
     return content

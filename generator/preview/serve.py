@@ -131,8 +131,9 @@ class Preview:
             click.secho(f"Content has {len(failure.errors)} error(s){kept}:", fg="red", err=True)
             click.echo(str(failure), err=True)
             return None
-        # The preview makes no PDFs, so its pages do not link to them.
-        return dataclasses.replace(content, settings=content.settings.model_copy(update={"make_pdfs": False}))
+        # The preview makes no PDFs or Word files, so its pages do not link to them.
+        settings = content.settings.model_copy(update={"make_pdfs": False, "make_word": False})
+        return dataclasses.replace(content, settings=settings)
 
     def start(self) -> Content:
         """Write every page and build the whole site once."""

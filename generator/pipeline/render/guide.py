@@ -15,6 +15,7 @@ from generator.model.schema import (
     CaseSummary,
     LearningPoint,
     Link,
+    PlainEnglishSettings,
     Question,
     Recommendation,
     Report,
@@ -77,6 +78,7 @@ def guide_context(content: Content) -> dict[str, Any]:
         ],
         "settings_fields": field_docs(Settings),
         "board_fields": field_docs(BoardSettings),
+        "plain_english_fields": field_docs(PlainEnglishSettings),
         "example": example_review_text(),
         "example_error": str(example_error(content)),
     }

@@ -19,6 +19,8 @@ class PlannedPage:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    """More front matter for the site's page template, such as ``json_ld`` (the page's linked data)."""
 
 
 def render_page(content: Content, path: str, page: PlannedPage) -> str:
@@ -39,4 +41,5 @@ def render_page(content: Content, path: str, page: PlannedPage) -> str:
     # goes in the page body so that the built HTML says where it came from.
     searchable = not addresses.is_copy_of_learning(path)
     meta = f"title: {json.dumps(title, ensure_ascii=False)}\n" + ("" if searchable else "search:\n  exclude: true\n")
+    meta += "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in page.meta.items())
     return f"---\n# {note}\n{meta}---\n<!-- {note} -->\n\n{body}\n"

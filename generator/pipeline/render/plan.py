@@ -5,12 +5,16 @@ context the template is given, and the content files it is made from."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
 from generator.model.feedback_form import form_fields, reflection_questions
 from generator.model.schema import Recommendation
 from generator.pipeline.render.browse import browse_context
 from generator.pipeline.render.guide import guide_context
+from generator.pipeline.render.linked_data import as_script_text, briefing_linked_data
 from generator.pipeline.render.page import PlannedPage
 from generator.pipeline.render.points import TaggedPoint, related_briefings, related_themes, tagged_points
 from generator.pipeline.render.sessions import review_session_pages, theme_session_page
@@ -36,6 +40,7 @@ def plan(content: Content) -> dict[str, PlannedPage]:
         addresses.REVIEW_TYPES: PlannedPage("review_types_index.md.j2", {}, (REVIEW_TYPES,)),
         addresses.AUTHORS_GUIDE: PlannedPage("authors_guide.md.j2", guide_context(content), (MODEL, VOCABULARIES)),
         addresses.BROWSE: PlannedPage("browse.md.j2", browse_context(content), (REVIEWS, VOCABULARIES)),
+        addresses.OPEN_DATA: PlannedPage("data.md.j2", open_data_context(content), (SETTINGS, REVIEWS)),
     }
     pages.update(review_pages(content, content.reviews))
     pages.update(theme_pages(content, points))
@@ -47,6 +52,33 @@ def plan(content: Content) -> dict[str, PlannedPage]:
             "feedback_summary.md.j2", {"published": published}, (FEEDBACK_SUMMARY, SETTINGS)
         )
     return pages
+
+
+def open_data_context(content: Content) -> dict[str, Any]:
+    """What the open data page says: the files, their counts, the licence and a citation."""
+    here = addresses.OPEN_DATA
+    points = [
+        point for entry in content.reviews for section in entry.review.sections for point in section.learning_points
+    ]
+    site_url = content.settings.site_url
+    return {
+        "counts": {
+            "learning point": len(points),
+            "question": sum(len(point.questions) for point in points),
+            "recommendation": sum(len(entry.review.recommendations or []) for entry in content.reviews),
+        },
+        "json_link": addresses.link(here, addresses.LEARNING_JSON),
+        "csv_link": addresses.link(here, addresses.LEARNING_CSV),
+        "schema_link": addresses.link(here, addresses.LEARNING_SCHEMA),
+        "feed_link": addresses.link(here, addresses.FEED),
+        "version": addresses.LEARNING_SCHEMA_VERSION,
+        "year": (
+            datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC).year
+            if (epoch := content.content_epoch())
+            else content.strings["not_dated"]
+        ),
+        "citation_address": addresses.web_address(here, site_url) if site_url else "",
+    }
 
 
 def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, PlannedPage]:
@@ -62,7 +94,10 @@ def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, Plan
         fields = form_fields(content.settings.feedback, reflection_questions(entry))
         sources = (entry.source, SETTINGS)
         pages[addresses.briefing(review_id)] = PlannedPage(
-            "briefing.md.j2", {"entry": entry, "related": related[review_id], "feedback_fields": fields}, sources
+            "briefing.md.j2",
+            {"entry": entry, "related": related[review_id], "feedback_fields": fields},
+            sources,
+            {"json_ld": as_script_text(briefing_linked_data(content, entry))},
         )
         pages[addresses.record(review_id)] = PlannedPage("record.md.j2", {"entry": entry, "fields": fields}, sources)
         pages.update(review_session_pages(content, entry, points_of_review[review_id]))

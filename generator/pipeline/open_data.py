@@ -1,0 +1,244 @@
+"""Stage: the learning as open data, ``{path: text}`` like render, written by the writer.
+
+``learning.json`` and ``learning.csv`` hold every learning point, question and recommendation
+of the published reviews (``Content`` holds no draft or embargoed review), with the JSON Schema
+of the JSON file beside them; ``feed.xml`` is an Atom feed of new and updated briefings (made
+with feedgen). Everything is worked out from the content alone, so two builds give the same
+bytes: the feed's date is the newest date in the content, never the build's."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import uuid
+from collections.abc import Iterator
+
+from generator.model import addresses
+from generator.model.content import Content, ReviewEntry, point_themes
+from generator.model.dates import or_not_dated
+from generator.model.open_data import CSV_COLUMNS, LearningData, LearningItem, Licence
+from generator.pipeline.render.linked_data import as_script_text
+
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these may be run as a formula by a spreadsheet (CSV injection)."""
+
+GENERATED_FROM = "content/reviews/, content/settings.yml, content/vocabularies/"
+
+
+def open_data(content: Content) -> dict[str, str]:
+    """The data files and the feed, keyed by their paths under the docs_dir."""
+    items = list(learning_items(content))
+    return {
+        addresses.LEARNING_JSON: learning_json(content, items),
+        addresses.LEARNING_CSV: learning_csv(items),
+        addresses.LEARNING_SCHEMA: learning_schema(content),
+        addresses.FEED: atom_feed(content),
+    }
+
+
+def _address(content: Content, page: str, anchor: str = "") -> str:
+    return addresses.web_address(page, content.settings.site_url, content.settings.offline, anchor)
+
+
+def learning_items(content: Content) -> Iterator[LearningItem]:
+    """Every learning point, question and recommendation, newest review first, in page order."""
+    for entry in content.reviews:
+        review = entry.review
+        page = addresses.briefing(review.id)
+        about = _about_review(content, entry)
+        for s, section in enumerate(review.sections, start=1):
+            for p, point in enumerate(section.learning_points, start=1):
+                anchor = addresses.point_anchor(s, p)
+                themes = point_themes(review, section, point)
+                shared = {
+                    **about,
+                    "section": section.heading,
+                    "themes": [content.themes[key].name for key in themes],
+                    "theme_keys": list(themes),
+                    "agencies": [_agency_name(content, key) for key in point.agencies],
+                    "url": _address(content, page, anchor),
+                }
+                point_id = f"{review.id}/{anchor}"
+                yield LearningItem(
+                    id=point_id,
+                    item="learning point",
+                    text=point.point,
+                    point_kind=point.kind,
+                    point_id=None,
+                    written_by=point.written_by,
+                    source=point.source,
+                    **shared,
+                )
+                for q, question in enumerate(point.questions, start=1):
+                    yield LearningItem(
+                        id=f"{point_id}-q{q}",
+                        item="question",
+                        text=question.question,
+                        point_kind=None,
+                        point_id=point_id,
+                        written_by=question.written_by,
+                        source=question.source,
+                        **shared,
+                    )
+        for n, recommendation in enumerate(review.recommendations or [], start=1):
+            yield LearningItem(
+                id=f"{review.id}/rec-{n}",
+                item="recommendation",
+                text=recommendation.recommendation,
+                point_kind=None,
+                point_id=None,
+                section=None,
+                themes=[content.themes[key].name for key in review.themes],
+                theme_keys=list(review.themes),
+                agencies=[_agency_name(content, name) for name in recommendation.addressed_to],
+                written_by=recommendation.written_by,
+                source=recommendation.source,
+                url=_address(content, page, addresses.recommendations_anchor()),
+                **about,
+            )
+
+
+def _about_review(content: Content, entry: ReviewEntry) -> dict:
+    review = entry.review
+    return {
+        "review_id": review.id,
+        "review_title": review.title,
+        "boards": list(review.board),
+        "review_types": [content.review_types[key].name for key in review.review_type],
+        "review_type_keys": list(review.review_type),
+        "nation": review.nation,
+        "published": str(or_not_dated(review.published)),
+        "updated": review.updated.isoformat() if review.updated else None,
+        "status": review.status,
+    }
+
+
+def _agency_name(content: Content, key: str) -> str:
+    """An agency's name, or an organisation's name as the report gives it."""
+    return content.agencies[key].name if key in content.agencies else key
+
+
+def schema_address(content: Content) -> str:
+    """The schema's full address, or without ``site_url`` its name (beside ``learning.json``)."""
+    if content.settings.site_url:
+        return _address(content, addresses.LEARNING_SCHEMA)
+    return addresses.link(addresses.LEARNING_JSON, addresses.LEARNING_SCHEMA)
+
+
+def learning_json(content: Content, items: list[LearningItem]) -> str:
+    settings = content.settings
+    data = LearningData.model_validate(
+        {
+            "$schema": schema_address(content),
+            "version": addresses.LEARNING_SCHEMA_VERSION,
+            "generated_from": content.strings["generated_note"].format(sources=GENERATED_FROM),
+            "publisher": settings.board_name,
+            "site": settings.site_name,
+            "licence": Licence(name=settings.open_data.licence, url=settings.open_data.licence_url),
+            "items": items,
+        }
+    )
+    return as_script_text(data.model_dump(mode="json", by_alias=True), indent=1) + "\n"
+
+
+def learning_schema(content: Content) -> str:
+    """The JSON Schema of ``learning.json``, made from its model (field docstrings become
+    descriptions)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_address(content),
+        "$comment": content.strings["generated_note"].format(sources="generator/model/open_data.py"),
+        **LearningData.model_json_schema(by_alias=True),
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell``, with a ``'`` in front if a spreadsheet could take it for a formula."""
+    return f"'{cell}" if cell.startswith(SPREADSHEET_FORMULA_STARTS) else cell
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return spreadsheet_safe("; ".join(value))
+    return spreadsheet_safe(str(value))
+
+
+def learning_csv(items: list[LearningItem]) -> str:
+    """The items as CSV: one row each, lists joined with ``; ``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        values = item.model_dump()
+        writer.writerow([_cell(values[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _day(date: datetime.date) -> datetime.datetime:
+    return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.UTC)
+
+
+def feed_dates(entry: ReviewEntry) -> tuple[datetime.datetime, datetime.datetime] | None:
+    """When a briefing was published and last updated (the first day of a month or year given
+    alone), or ``None`` for a review that is not dated: a feed entry must carry a date."""
+    published = or_not_dated(entry.review.published)
+    if not published.dated:
+        return None
+    first = _day(datetime.datetime.fromtimestamp(published.epoch(), tz=datetime.UTC).date())
+    updated = _day(entry.review.updated) if entry.review.updated else first
+    return first, max(first, updated)
+
+
+def _feed_id(content: Content, page: str) -> str:
+    """A feed or entry id: its full address when the site has one, otherwise a name-based UUID."""
+    if content.settings.site_url:
+        return _address(content, page)
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"learning-lessons:{content.settings.board_name}:{page}").urn
+
+
+def atom_feed(content: Content) -> str:
+    """The Atom feed: the newest and most recently updated dated briefings (archived ones left
+    out), most recent first."""
+    from feedgen.feed import FeedGenerator  # imports lxml; only builds need it
+
+    s = content.strings
+    dated = [
+        (dates, entry)
+        for entry in content.reviews
+        if entry.review.status == "published" and (dates := feed_dates(entry)) is not None
+    ]
+    dated.sort(key=lambda item: (item[0][1], item[0][0], item[1].review.id), reverse=True)
+    dated = dated[: content.settings.open_data.feed_entries]
+    feed = FeedGenerator()
+    feed.id(_feed_id(content, addresses.HOME))
+    feed.title(content.settings.site_name)
+    feed.subtitle(s["feed_subtitle"].format(board=content.settings.board_name))
+    feed.author({"name": content.settings.board_name, "email": content.settings.contact_email})
+    feed.link(href=_address(content, addresses.HOME), rel="alternate")
+    feed.link(href=_address(content, addresses.FEED), rel="self")
+    feed.language("en-GB")
+    feed.rights(content.settings.open_data.licence)
+    feed.generator("Learning Lessons")
+    newest = max((dates[1] for dates, _ in dated), default=_day(datetime.date(1970, 1, 1)))
+    feed.updated(newest)
+    for (published, updated), entry in dated:
+        review = entry.review
+        page = addresses.briefing(review.id)
+        item = feed.add_entry(order="append")
+        item.id(_feed_id(content, page))
+        item.title(review.title)
+        item.link(href=_address(content, page), rel="alternate")
+        item.published(published)
+        item.updated(updated)
+        item.summary(review.summary)
+        for name in review.board:
+            item.author({"name": name})
+        for key in review.themes:
+            item.category(term=key, label=content.themes[key].name)
+    note = s["generated_note"].format(sources=GENERATED_FROM).replace("--", "- -")
+    return feed.atom_str(pretty=True).decode("utf-8").replace("?>\n", f"?>\n<!-- {note} -->\n", 1)
