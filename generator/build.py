@@ -10,7 +10,8 @@ from generator.pipeline.load import load
 from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import print_documents
 from generator.pipeline.render import render
-from generator.pipeline.site import build_site
+from generator.pipeline.render.browse import search_filter_labels, search_filters
+from generator.pipeline.site import SplitSearch, build_site
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.write import WriteReport, write_pages
@@ -61,5 +62,9 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
     """The whole build: content to pages to ``site/``."""
     content, report = generate(project, strict=strict)
-    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings)
+    strings = content.strings
+    search = SplitSearch(
+        search_filters(content), search_filter_labels(content), strings["search_filter_any"], strings["browse_filters"]
+    )
+    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings, search=search)
     return content, report

@@ -1,0 +1,128 @@
+/* Learning Lessons: the published site's search worker. Plain script, no dependencies.
+ *
+ * Material's search box talks to a worker with four messages (0 set up, 1 ready, 2 query,
+ * 3 result); this worker answers them from Pagefind's split index (pagefind/ at the site's
+ * root), which fetches only the parts of the index a query needs. Each result is a page with
+ * its matching sections (learning points, case summaries, recommendations), in Material's
+ * result format, so Material shows them as it shows its own. The search filters, chosen in the
+ * search dialog (search-split.js), arrive on a BroadcastChannel named in this worker's address. */
+"use strict";
+
+var root = new URL("../../", self.location.href);
+var channel = new BroadcastChannel(new URL(self.location.href).searchParams.get("channel") || "ll-search");
+var loading = null;
+var filters = {};
+var current = "";
+var generation = 0;
+var RESULTS = 50;
+
+function engine() {
+  if (!loading) {
+    loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+      return pagefind.options({ excerptLength: 24 }).then(function () {
+        return pagefind.init();
+      }).then(function () {
+        return pagefind;
+      });
+    });
+  }
+  return loading;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, function (character) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[character];
+  });
+}
+
+function hasFilters() {
+  return Object.keys(filters).some(function (name) {
+    return filters[name].length > 0;
+  });
+}
+
+/* The result for `value`, or null when a later query or filter has replaced it. */
+function search(value) {
+  var mine = ++generation;
+  current = value;
+  var words = value.trim();
+  if (!words) return Promise.resolve({ items: [] });
+  return engine().then(function (pagefind) {
+    return pagefind.search(words, hasFilters() ? { filters: filters } : {});
+  }).then(function (found) {
+    if (mine !== generation) return null;
+    return Promise.all(found.results.slice(0, RESULTS).map(function (result) {
+      return result.data().then(function (data) {
+        return { score: result.score, data: data };
+      });
+    }));
+  }).then(function (hits) {
+    if (hits === null || mine !== generation) return null;
+    var terms = {};
+    words.toLowerCase().split(/\s+/).forEach(function (word) {
+      if (word) terms[word] = true;
+    });
+    var groups = new Map();
+    hits.forEach(function (hit) {
+      var meta = hit.data.meta;
+      var item = {
+        location: meta.link,
+        title: escapeHtml(meta.title),
+        text: hit.data.excerpt,
+        score: hit.score,
+        terms: terms
+      };
+      if (!groups.has(meta.page)) {
+        groups.set(meta.page, {
+          article: { location: meta.page, title: escapeHtml(meta.page_title), text: "", score: hit.score, terms: terms },
+          sections: []
+        });
+      }
+      var group = groups.get(meta.page);
+      if (meta.link === meta.page) {
+        item.score = group.article.score;
+        group.article = item;
+      } else {
+        group.sections.push(item);
+      }
+    });
+    var items = [];
+    groups.forEach(function (group) {
+      items.push([group.article].concat(group.sections));
+    });
+    return { items: items };
+  });
+}
+
+function answer(value) {
+  return search(value).then(function (result) {
+    if (result !== null) postMessage({ type: 3, data: result });
+  }, function (error) {
+    console.warn("Search failed", error);
+    postMessage({ type: 3, data: { items: [] } });
+  });
+}
+
+addEventListener("message", function (event) {
+  var message = event.data;
+  if (message.type === 0) {
+    engine();
+    postMessage({ type: 1 });
+  } else if (message.type === 2) {
+    answer(message.data);
+  }
+});
+
+channel.onmessage = function (event) {
+  var message = event.data;
+  if (message.type === "filters") {
+    filters = message.data;
+    answer(current);
+  } else if (message.type === "options") {
+    engine().then(function (pagefind) {
+      return pagefind.filters();
+    }).then(function (options) {
+      channel.postMessage({ type: "options", data: options });
+    });
+  }
+};
