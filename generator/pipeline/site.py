@@ -158,7 +158,7 @@ def build_site(
         split = search is not None and not settings.offline
         if split and search is not None:
             overrides.setdefault("extra", {})["split_search"] = {
-                "filters": search.labels,
+                "filters": list(search.labels.items()),  # a list: the order they are shown in
                 "any": search.any_label,
                 "heading": search.heading,
             }

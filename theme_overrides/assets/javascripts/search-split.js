@@ -28,7 +28,8 @@
   summary.textContent = settings.heading;
   details.appendChild(summary);
   var selects = {};
-  Object.keys(settings.filters).forEach(function (key) {
+  settings.filters.forEach(function (filter) {
+    var key = filter[0];
     var label = document.createElement("label");
     var select = document.createElement("select");
     select.name = key;
@@ -37,7 +38,7 @@
     any.value = "";
     any.textContent = settings.any;
     select.appendChild(any);
-    label.appendChild(document.createTextNode(settings.filters[key] + " "));
+    label.appendChild(document.createTextNode(filter[1] + " "));
     label.appendChild(select);
     details.appendChild(label);
     selects[key] = select;
@@ -68,7 +69,7 @@
       values.forEach(function (value) {
         var option = document.createElement("option");
         option.value = value;
-        option.textContent = value + " (" + event.data.data[key][value] + ")";
+        option.textContent = value;
         selects[key].appendChild(option);
       });
     });

@@ -41,45 +41,75 @@ function hasFilters() {
   });
 }
 
-/* The result for `value`, or null when a later query or filter has replaced it. */
+/* The records matching `words`, best first. A record holding every word is a match (so a
+ * learning point with every word ranks above a briefing with them scattered); when no record
+ * holds them all, records holding most of them follow, so a search never comes back empty
+ * while some of its words are found. */
+function matches(pagefind, words) {
+  var options = hasFilters() ? { filters: filters } : {};
+  return pagefind.search(words.join(" "), options).then(function (found) {
+    if (found.results.length || words.length < 2) {
+      return found.results.map(function (result) {
+        return { result: result, score: result.score, matched: words };
+      });
+    }
+    return Promise.all(words.map(function (word) {
+      return pagefind.search(word, options);
+    })).then(function (each) {
+      var byRecord = new Map();
+      each.forEach(function (found, index) {
+        found.results.forEach(function (result) {
+          var hit = byRecord.get(result.id) || { result: result, score: 0, matched: [] };
+          hit.score += result.score;
+          hit.matched.push(words[index]);
+          byRecord.set(result.id, hit);
+        });
+      });
+      return Array.from(byRecord.values()).sort(function (a, b) {
+        return b.matched.length - a.matched.length || b.score - a.score;
+      });
+    });
+  });
+}
+
+/* The result for `value` in Material's format, or null when a later query or filter has
+ * replaced it. */
 function search(value) {
   var mine = ++generation;
   current = value;
-  var words = value.trim();
-  if (!words) return Promise.resolve({ items: [] });
+  var words = value.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return Promise.resolve({ items: [] });
   return engine().then(function (pagefind) {
-    return pagefind.search(words, hasFilters() ? { filters: filters } : {});
+    return matches(pagefind, words);
   }).then(function (found) {
     if (mine !== generation) return null;
-    return Promise.all(found.results.slice(0, RESULTS).map(function (result) {
-      return result.data().then(function (data) {
-        return { score: result.score, data: data };
+    return Promise.all(found.slice(0, RESULTS).map(function (hit) {
+      return hit.result.data().then(function (data) {
+        hit.data = data;
+        return hit;
       });
     }));
   }).then(function (hits) {
     if (hits === null || mine !== generation) return null;
-    var terms = {};
-    words.toLowerCase().split(/\s+/).forEach(function (word) {
-      if (word) terms[word] = true;
-    });
     var groups = new Map();
-    hits.forEach(function (hit) {
+    hits.forEach(function (hit, rank) {
       var meta = hit.data.meta;
-      var item = {
-        location: meta.link,
-        title: escapeHtml(meta.title),
-        text: hit.data.excerpt,
-        score: hit.score,
-        terms: terms
-      };
-      if (!groups.has(meta.page)) {
-        groups.set(meta.page, {
-          article: { location: meta.page, title: escapeHtml(meta.page_title), text: "", score: hit.score, terms: terms },
+      var link = meta.link || "";
+      var page = meta.page || "";
+      var terms = {};
+      words.forEach(function (word) {
+        terms[word] = hit.matched.indexOf(word) !== -1;
+      });
+      var score = hits.length - rank;
+      var item = { location: link, title: escapeHtml(meta.title), text: hit.data.excerpt, score: score, terms: terms };
+      if (!groups.has(page)) {
+        groups.set(page, {
+          article: { location: page, title: escapeHtml(meta.page_title || ""), text: "", score: score, terms: terms },
           sections: []
         });
       }
-      var group = groups.get(meta.page);
-      if (meta.link === meta.page) {
+      var group = groups.get(page);
+      if (link === page) {
         item.score = group.article.score;
         group.article = item;
       } else {
