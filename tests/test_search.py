@@ -25,11 +25,13 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 SAMPLE = reviews(REPO / "content")
 CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-"""The content security policy the README gives for the published site."""
+"""The strictest content security policy the README gives for the published site: search needs
+no inline script (only Material's small inline helpers and the quick exit button's handler do,
+which the README's policy allows by their hashes or 'unsafe-inline')."""
 
 
 def one_point(point: str, review_id: str, summary: str = "A short summary.") -> str:
@@ -166,7 +168,7 @@ def test_search_works_from_a_sub_path_under_a_strict_policy_asking_no_other_host
         server.shutdown()
     assert any("/learning/pagefind/" in url for url in requested)
     assert [url for url in requested if not url.startswith(origin)] == []
-    assert refused == []
+    assert [message for message in refused if "Executing inline" not in message] == []
 
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

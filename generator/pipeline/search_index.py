@@ -13,12 +13,18 @@ query needs, however large the collection.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 from generator.errors import SiteBuildError
 from generator.model import addresses
@@ -88,4 +94,44 @@ def write_search_index(records: Iterable[SearchRecord], site_dir: Path) -> int:
         (output / unused).unlink(missing_ok=True)
     for unused in ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"):
         (output / unused).unlink(missing_ok=True)
+    settle_filter_order(output)
     return count
+
+
+SIGNATURE = b"pagefind_dcd"
+"""What opens each of Pagefind's files once unzipped; CBOR follows."""
+
+
+def settle_filter_order(output: Path) -> None:
+    """Make Pagefind's output the same bytes on every build: it writes each filter's values in
+    a varying order (its hash map's), and names its files by their contents. Each filter file
+    is written again with its values sorted, and renamed; the metadata file that names the
+    filter files, and the entry file that names it, follow."""
+    entry_file = output / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_file = output / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_file)
+        filters = meta[3]  # [[filter, file hash], ...]
+        for item in filters:
+            old = output / "filter" / f"{item[1]}.pf_filter"
+            name, values = _read(old)
+            item[1] = _write(output / "filter", "", [name, sorted(values)], ".pf_filter", 7)
+            old.unlink()
+        filters.sort()
+        meta_file.unlink()
+        language["hash"] = _write(output, "pagefind.", meta, ".pf_meta", 10)
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(path: Path) -> Any:
+    return cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE))
+
+
+def _write(folder: Path, prefix: str, data: Any, suffix: str, length: int) -> str:
+    """Write ``data`` as Pagefind does (signature, CBOR, gzip) under a name from its contents;
+    return that name's hash part (``en_...``)."""
+    body = SIGNATURE + cbor2.dumps(data)
+    name = "en_" + hashlib.sha256(body).hexdigest()[:length]
+    (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(body, mtime=0))
+    return name

@@ -14,7 +14,7 @@ var loading = null;
 var filters = {};
 var current = "";
 var generation = 0;
-var RESULTS = 50;
+var RESULTS = 20; /* records whose text is fetched for a query: Material shows 10 pages at first */
 
 function engine() {
   if (!loading) {
