@@ -54,10 +54,10 @@ def leaks(project: Project) -> list[str]:
                 text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
             else:
                 text = path.read_bytes().decode("utf-8", errors="ignore")
-                if path.suffix == ".gz":
+                if path.suffix == ".gz" or path.suffix.startswith(".pf_"):  # the search index's files
                     import gzip
 
-                    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+                    text = gzip.decompress(path.read_bytes()).decode("utf-8", errors="ignore")
             if any(marker in text or marker in path.name for marker in MARKERS):
                 found.append(str(path.relative_to(project.root)))
     return found

@@ -4,6 +4,7 @@ headless Chromium: ranking, filters, a sub-path, a strict content security polic
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import threading
@@ -18,6 +19,7 @@ from content_facts import reviews
 from pagefind_index import published_records
 
 from generator.build import Project, build
+from generator.pipeline import search_index
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +49,7 @@ SCATTERED = """\
   - heading: Working with the family
     narrative: What happened next.
     learning_points:
-      - point: Practitioners did not ask about the grandmother.
+      - point: Caseworkers did not ask about the grandmother.
         questions:
           - Who else lives in the home?
       - point: The chronology was never shared.
@@ -59,7 +61,8 @@ SCATTERED = """\
 @pytest.fixture(scope="module")
 def ranking_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Two briefings with the words grandmother, chronology and respite: one in a single
-    learning point, the other scattered over its summary and points (listed first)."""
+    learning point, the other scattered over its summary and points. Indexed in parts of five
+    records, as a large collection is, so that searching every part at once is tested too."""
     project = make_project(tmp_path_factory.mktemp("ranking"), pdfs=False)
     write_review(
         project,
@@ -68,7 +71,10 @@ def ranking_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     scattered = one_point("Respite was offered once.", "test-2023-child-a", "The grandmother cared for Child A.")
     write_review(project, "b.md", scattered.replace("good_practice: []", SCATTERED + "good_practice: []", 1))
-    build(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_RECORDS", 5)
+        build(project)
+    assert len(json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))) > 3
     server, url = serve_directory(project.site_dir)
     yield url
     server.shutdown()
@@ -99,9 +105,9 @@ def test_a_query_whose_words_no_one_section_holds_still_finds_the_sections_with_
     page: Page, ranking_site: str
 ) -> None:
     page.goto(ranking_site)
-    search(page, "grandmother practitioners offered")
+    search(page, "grandmother caseworkers offered")
     first = page.locator("a.md-search-result__link[href*='#lp-']").first
-    # "Practitioners did not ask about the grandmother." holds two of the three words: it comes
+    # "Caseworkers did not ask about the grandmother." holds two of the three words: it comes
     # first, with the missing word shown as Material shows it.
     assert re.search(r"test-2023-child-a/\?h=[^#]*#lp-2-1$", first.get_attribute("href") or "")
     expect(first.locator(".md-search-result__terms")).to_contain_text("offered")

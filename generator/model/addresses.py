@@ -75,11 +75,11 @@ def is_copy_of_learning(path: str) -> bool:
 
 
 def is_indexed_by_intro(page_url: str) -> bool:
-    """Theme, agency and type-of-review pages, and the sessions page, gather learning or lists
-    from many briefings: search indexes them by their heading and intro only, so a search for
-    their name finds them and a search for a point lands on its briefing."""
+    """Theme, agency and type-of-review pages, the list of briefings and the sessions page gather
+    learning or lists from many briefings: search indexes them by their heading and intro only,
+    so a search for their name finds them and a search for a point lands on its briefing."""
     parts = page_url.strip("/").split("/")
-    return page_url == "sessions/" or (len(parts) == 2 and parts[0] in ("themes", "agencies", "types"))
+    return page_url in ("sessions/", "reviews/") or (len(parts) == 2 and parts[0] in ("themes", "agencies", "types"))
 
 
 def site_url(path: str) -> str:

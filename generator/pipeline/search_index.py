@@ -73,29 +73,71 @@ def search_records(entries: Iterable[dict], filters: dict[str, dict[str, list[st
                 )
 
 
-def write_search_index(records: Iterable[SearchRecord], site_dir: Path) -> int:
+SHARD_RECORDS = 15_000
+"""Records per part of the index. Pagefind holds everything it indexes in memory until it writes
+(about 75 KB per record of this site's size): in parts of this many records the indexer stays
+near 1.1 GB however large the collection. The browser searches all parts at once."""
+
+SHARDS_FILE = "parts.json"
+"""Lists the further parts of the index (after the first, in ``pagefind/`` itself)."""
+
+SHARED_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "wasm.unknown.pagefind")
+"""The search program, which the browser loads once from the first part."""
+
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+"""Pagefind's own search interfaces: the site uses Material's."""
+
+
+def write_search_index(records: Iterable[SearchRecord], site_dir: Path, shard_records: int | None = None) -> int:
     """Index ``records`` with Pagefind into ``site_dir/pagefind/``; return how many there were.
-    The records are written as small HTML files into a temporary folder for the indexer, one
-    at a time, so memory does not grow with the collection."""
+    The records are written as small HTML files into a temporary folder for the indexer, one at
+    a time, and indexed ``shard_records`` (default ``SHARD_RECORDS``) at a time, so memory does
+    not grow with the collection."""
+    shard_records = shard_records or SHARD_RECORDS
+    output = site_dir / FOLDER
+    shutil.rmtree(output, ignore_errors=True)
+    template = environment().get_template("search_record.html.j2")
+    count = 0
+    parts: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="search-records-"))
+    try:
+        for count, record in enumerate(records, 1):
+            (folder / f"{count:07d}.html").write_text(template.render(record=record), encoding="utf-8")
+            if count % shard_records == 0:
+                parts.append(_index_part(folder, output, len(parts)))
+        if count % shard_records or not parts:
+            parts.append(_index_part(folder, output, len(parts)))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    (output / SHARDS_FILE).write_text(json.dumps(parts[1:]), encoding="utf-8")
+    return count
+
+
+def _index_part(folder: Path, output: Path, number: int) -> str:
+    """Index the records in ``folder`` as part ``number`` of the index, then empty ``folder``;
+    return the part's folder relative to ``output``."""
     from pagefind_bin import get_executable  # type: ignore[import-untyped]  # only a published build needs it
 
-    template = environment().get_template("search_record.html.j2")
-    with tempfile.TemporaryDirectory(prefix="search-records-") as folder:
-        count = 0
-        for count, record in enumerate(records, 1):
-            (Path(folder) / f"{count:07d}.html").write_text(template.render(record=record), encoding="utf-8")
-        output = site_dir / FOLDER
-        shutil.rmtree(output, ignore_errors=True)
-        command = [str(get_executable()), "--site", folder, "--output-path", str(output), "--force-language", "en"]
-        result = subprocess.run([*command, "--quiet"], capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise SiteBuildError(f"the search index could not be written: {result.stdout}{result.stderr}".strip())
-    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css"):
-        (output / unused).unlink(missing_ok=True)
-    for unused in ("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"):
-        (output / unused).unlink(missing_ok=True)
-    settle_filter_order(output)
-    return count
+    name = f"part-{number}/" if number else ""
+    part = output / name
+    command = [str(get_executable()), "--site", str(folder), "--output-path", str(part), "--force-language", "en"]
+    result = subprocess.run([*command, "--quiet"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SiteBuildError(f"the search index could not be written: {result.stdout}{result.stderr}".strip())
+    for path in folder.iterdir():
+        path.unlink()
+    for unused in UNUSED_FILES + (SHARED_FILES if number else ()):
+        (part / unused).unlink(missing_ok=True)
+    settle_filter_order(part)
+    return name
 
 
 SIGNATURE = b"pagefind_dcd"

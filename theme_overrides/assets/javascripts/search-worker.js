@@ -16,11 +16,24 @@ var current = "";
 var generation = 0;
 var RESULTS = 20; /* records whose text is fetched for a query: Material shows 10 pages at first */
 
+/* Pagefind, with every part of the index (a large collection is indexed in parts, listed in
+ * pagefind/parts.json; the first part is pagefind/ itself). */
 function engine() {
   if (!loading) {
-    loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+    var index = new URL("pagefind/", root);
+    loading = Promise.all([
+      import(new URL("pagefind.js", index).href),
+      fetch(new URL("parts.json", index)).then(function (response) {
+        return response.json();
+      })
+    ]).then(function (loaded) {
+      var pagefind = loaded[0];
       return pagefind.options({ excerptLength: 24 }).then(function () {
         return pagefind.init();
+      }).then(function () {
+        return Promise.all(loaded[1].map(function (part) {
+          return pagefind.mergeIndex(new URL(part, index).pathname);
+        }));
       }).then(function () {
         return pagefind;
       });
@@ -41,33 +54,27 @@ function hasFilters() {
   });
 }
 
-/* The records matching `words`, best first. A record holding every word is a match (so a
- * learning point with every word ranks above a briefing with them scattered); when no record
- * holds them all, records holding most of them follow, so a search never comes back empty
- * while some of its words are found. */
+/* The records matching `words`, best first: those holding every word first (so a learning
+ * point with every word ranks above a briefing with them scattered), then those holding most
+ * of them, so a search never comes back empty while some of its words are found. Each word is
+ * searched on its own: Pagefind leaves out of a query the words an index (or a part of it)
+ * lacks, so its answer to the whole query cannot tell which words a record holds. */
 function matches(pagefind, words) {
   var options = hasFilters() ? { filters: filters } : {};
-  return pagefind.search(words.join(" "), options).then(function (found) {
-    if (found.results.length || words.length < 2) {
-      return found.results.map(function (result) {
-        return { result: result, score: result.score, matched: words };
+  return Promise.all(words.map(function (word) {
+    return pagefind.search(word, options);
+  })).then(function (each) {
+    var byRecord = new Map();
+    each.forEach(function (found, index) {
+      found.results.forEach(function (result) {
+        var hit = byRecord.get(result.id) || { result: result, score: 0, matched: [] };
+        hit.score += result.score;
+        if (hit.matched.indexOf(words[index]) === -1) hit.matched.push(words[index]);
+        byRecord.set(result.id, hit);
       });
-    }
-    return Promise.all(words.map(function (word) {
-      return pagefind.search(word, options);
-    })).then(function (each) {
-      var byRecord = new Map();
-      each.forEach(function (found, index) {
-        found.results.forEach(function (result) {
-          var hit = byRecord.get(result.id) || { result: result, score: 0, matched: [] };
-          hit.score += result.score;
-          hit.matched.push(words[index]);
-          byRecord.set(result.id, hit);
-        });
-      });
-      return Array.from(byRecord.values()).sort(function (a, b) {
-        return b.matched.length - a.matched.length || b.score - a.score;
-      });
+    });
+    return Array.from(byRecord.values()).sort(function (a, b) {
+      return b.matched.length - a.matched.length || b.score - a.score;
     });
   });
 }
@@ -77,7 +84,9 @@ function matches(pagefind, words) {
 function search(value) {
   var mine = ++generation;
   current = value;
-  var words = value.toLowerCase().split(/\s+/).filter(Boolean);
+  var words = value.toLowerCase().split(/\s+/).filter(function (word, index, all) {
+    return word && all.indexOf(word) === index;
+  });
   if (!words.length) return Promise.resolve({ items: [] });
   return engine().then(function (pagefind) {
     return matches(pagefind, words);
