@@ -115,7 +115,9 @@ def renderer_rss_mb(marker: str) -> float:
             ancestor, hops = parent(ancestor), hops + 1
         if ancestor in browsers:
             status = Path(f"/proc/{pid}/status").read_text()
-            largest = max(largest, int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]))
+            largest = max(
+                largest, int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
+            )
     return largest / 1024
 
 
@@ -223,7 +225,10 @@ def main() -> None:
     rows = [
         ("reviews", n),
         *built.items(),
-        ("indexing share of the build (%)", round(100 * built["search indexing in the build (s)"] / built["build (s)"])),
+        (
+            "indexing share of the build (%)",
+            round(100 * built["search indexing in the build (s)"] / built["build (s)"]),
+        ),
         ("search index on disk (files)", files),
         ("search index on disk (MB)", round(index_bytes / 1e6, 1)),
         ("Material's search_index.json (bytes)", material_raw),
