@@ -20,6 +20,7 @@ def published_records(site_dir: Path) -> list[dict]:
             {
                 "location": meta.get("link", ""),
                 "page": meta.get("page", ""),
+                "page_title": meta.get("page_title", ""),
                 "title": meta["title"],
                 "text": data["content"],
                 "filters": data["filters"],
