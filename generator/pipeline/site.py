@@ -169,6 +169,12 @@ def build_site(
         mkdocs_build(add_pack_pages(config) if pack_pages else config)
         if split and search is not None:
             write_search_index(search_records(taken.entries, search.filters), staging)
+    except internals.InternalsChanged as change:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildError(
+            f"the site build failed: the search index could not be made, as {change} (an upgrade of "
+            "MkDocs or Material?); install the versions in pyproject.toml"
+        ) from None
     except (MkDocsException, SystemExit, OSError, SiteBuildError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {message}" for message in collected.messages)
