@@ -263,6 +263,7 @@ def main() -> None:
     timings = browser_figures(
         project.site_dir, arguments.runs, (arguments.query, arguments.next_query), arguments.filters
     )
+    parts = json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))
     n = arguments.reviews
     rows = [
         ("reviews", n),
@@ -271,6 +272,7 @@ def main() -> None:
             "indexing share of the build (%)",
             round(100 * built["search indexing in the build (s)"] / built["build (s)"]),
         ),
+        ("parts of the index", 1 + len(parts["parts"]) if isinstance(parts, dict) else 1 + len(parts)),
         ("search index on disk (files)", files),
         ("search index on disk (MB)", round(index_bytes / 1e6, 1)),
         ("Material's search_index.json (bytes)", material_raw),

@@ -74,7 +74,7 @@ def ranking_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_index, "SHARD_RECORDS", 5)
         build(project)
-    assert len(json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))) > 3
+    assert len(json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]) > 3
     server, url = serve_directory(project.site_dir)
     yield url
     server.shutdown()

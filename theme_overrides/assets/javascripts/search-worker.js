@@ -31,7 +31,7 @@ function engine() {
       return pagefind.options({ excerptLength: 24 }).then(function () {
         return pagefind.init();
       }).then(function () {
-        return Promise.all(loaded[1].map(function (part) {
+        return Promise.all(loaded[1].parts.map(function (part) {
           return pagefind.mergeIndex(new URL(part, index).pathname);
         }));
       }).then(function () {
