@@ -111,7 +111,7 @@ class _Writer:
         review = entry.review
         normal = self.document.styles["Normal"]
         language = OxmlElement("w:lang")
-        language.set(qn("w:val"), "en-GB")
+        language.set(qn("w:val"), content.locale)
         normal.element.get_or_add_rPr().append(language)
         properties = self.document.core_properties
         when = _date_of(entry)
@@ -119,7 +119,7 @@ class _Writer:
         properties.subject = _property(subject)
         properties.author = _property(join_names(review.board, self.s["list_and"]))
         properties.last_modified_by = _property(content.settings.board_name)
-        properties.language = "en-GB"
+        properties.language = content.locale
         properties.keywords = _property(", ".join(names_of(review.themes, content.themes)))
         properties.comments = _property(self.s["generated_note"].format(sources=entry.source))
         properties.category = _property(", ".join(names_of(review.review_type, content.review_types)))
