@@ -25,6 +25,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.site_languages import editions
 
 
 class _Collect(logging.Handler):
@@ -112,8 +113,10 @@ def build_site(
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **config_overrides(settings))
-        mkdocs_build(add_pack_pages(config) if pack_pages else config)
+        for edition in editions(config_file, settings, config_overrides(settings)):  # English first: it empties staging
+            site = staging / edition.folder
+            config = load_config(str(config_file), site_dir=str(site), strict=True, **edition.overrides)
+            mkdocs_build(add_pack_pages(config) if pack_pages else config)
     except (MkDocsException, SystemExit, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {message}" for message in collected.messages)
