@@ -39,6 +39,9 @@ class ReviewEntry:
     """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
     report_withdrawn: bool = False
     """The full report's ``available_until`` date has passed."""
+    language: str = "en"
+    """The language its text is in: in a Welsh edition, ``en`` for a review given in English only
+    (its pages then mark their text as English)."""
 
 
 @dataclass(frozen=True)

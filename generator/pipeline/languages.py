@@ -184,7 +184,7 @@ def misplaced_pairs(document: Document, everything: bool = False) -> list[Conten
             errors.append(
                 ContentError(
                     document.path,
-                    document.lines.line_of(loc),
+                    document.lines.line_of(loc, key=True),
                     dotted(loc),
                     "is the same in every language: give it once, without 'en:' and 'cy:'",
                 )
@@ -193,7 +193,7 @@ def misplaced_pairs(document: Document, everything: bool = False) -> list[Conten
             errors.append(
                 ContentError(
                     document.path,
-                    document.lines.line_of(loc),
+                    document.lines.line_of(loc, key=True),
                     dotted(loc),
                     "the Welsh is given without the English: add 'en:' with the English text",
                 )

@@ -19,7 +19,7 @@ from generator.model.dates import or_not_dated
 from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Jargon, Review, ReviewType, Settings, Theme
 from generator.model.strings import TRANSLATED_STRINGS, default_strings, placeholders, strings_in
 from generator.pipeline.anonymity import scan
-from generator.pipeline.languages import ENGLISH, content_in, is_pair, misplaced_pairs, untranslated
+from generator.pipeline.languages import ENGLISH, content_in, document_in, is_pair, misplaced_pairs, untranslated
 from generator.pipeline.links import check_links
 from generator.pipeline.load import Document, RawContent
 from generator.pipeline.model_errors import as_model
@@ -42,17 +42,26 @@ def validate(
     (``Content.translations``); text with no translation is listed among the warnings (errors
     with ``strict``)."""
     pairs = [error for document in _documents(raw) for error in misplaced_pairs(document, document is raw.strings)]
-    content = _edition(content_in(raw, ENGLISH), raw, today, drafts, strict, ENGLISH, pairs)
+    content, anonymity = _edition(content_in(raw, ENGLISH), raw, today, drafts, ENGLISH, pairs, strict)
     others = [language for language in content.settings.languages if language != ENGLISH]
+    translations = tuple(_translation(raw, language, today, drafts) for language in others)
+    missing = [error for language in others for error in missing_translations(raw, content, language)]
+    if strict and (anonymity or missing):  # plain English stays a warning: a judgement, not a risk to anyone
+        raise ContentErrors(anonymity + missing)
     if not others:
         return content
-    translations = tuple(
-        _edition(content_in(raw, language), None, today, drafts, strict, language) for language in others
-    )
-    missing = [error for language in others for error in missing_translations(raw, content, language)]
-    if strict and missing:
-        raise ContentErrors(missing)
     return replace(content, translations=translations, warnings=tuple(sorted(content.warnings + tuple(missing))))
+
+
+def _translation(raw: RawContent, language: str, today: datetime.date | None, drafts: bool) -> Content:
+    """The edition of the content in ``language``; a review with no text in it keeps its
+    English, and says so (``ReviewEntry.language``)."""
+    edition, _ = _edition(content_in(raw, language), None, today, drafts, language)
+    translated = {document.path for document in raw.reviews if document_in(document, language) is not document}
+    reviews = [
+        replace(entry, language=language if entry.source in translated else ENGLISH) for entry in edition.reviews
+    ]
+    return replace(edition, reviews=reviews)
 
 
 def _documents(raw: RawContent) -> list[Document]:
@@ -105,12 +114,13 @@ def _edition(
     originals: RawContent | None,
     today: datetime.date | None,
     drafts: bool,
-    strict: bool,
     language: str,
     found: list[ContentError] | None = None,
-) -> Content:
-    """The content in one language, from ``raw`` read in that language. The anonymity and
-    plain-English checks look at the ``originals`` (every language) once, with the first edition."""
+    strict: bool = False,
+) -> tuple[Content, list[ContentError]]:
+    """The content in one language, from ``raw`` read in that language, and the anonymity check's
+    findings. The anonymity and plain-English checks look at the ``originals`` (every language)
+    once, with the first edition; their findings are the content's warnings."""
     errors: list[ContentError] = list(raw.errors) + list(found or [])
     settings = as_model(raw.settings, Settings, (), errors)
     strings = _strings(raw.strings, errors, language)
@@ -173,11 +183,9 @@ def _edition(
     )
     invalid = _ids_claimed(raw.reviews) - {entry.review.id for entry in entries}
     errors += check_links(content, documents, raw.settings, also_ids=invalid)
-    if strict:  # plain English stays a warning: it is a judgement, not a risk to anyone
-        errors += anonymity
     if errors:
-        raise ContentErrors(errors)
-    return content
+        raise ContentErrors(errors + (anonymity if strict else []))
+    return content, anonymity
 
 
 def _ids_claimed(documents: list[Document]) -> set[str]:
