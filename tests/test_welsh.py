@@ -129,6 +129,9 @@ def test_welsh_pages_are_in_welsh_and_text_left_in_english_is_marked(bilingual_s
     ):
         assert welsh in briefing, welsh
     assert "In October 2014 the Chair" not in briefing
+    kent = (site / "cy" / "reviews" / "kent-2019-child-j" / "index.html").read_text(encoding="utf-8")
+    assert "11 Ebrill 2019" in kent and "Gwlad:</strong> Lloegr" in kent  # dates and nations in Welsh
+    assert 'value="wales"> Cymru <span' in (site / "cy" / "browse" / "index.html").read_text(encoding="utf-8")
     assert not head_of(site / "cy" / "reviews" / FLINT / "index.html").marked_english
     # A review given in English only keeps its English on the Welsh site, marked as English; so
     # does the authors' guide. The English pages mark nothing.

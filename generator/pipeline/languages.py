@@ -86,6 +86,8 @@ def translatable(loc: Loc) -> bool:
     field = field_of(loc)
     if field == "title":  # a briefing's title; the titles of published documents are cited as they are
         return loc == ("title",)
+    if field == "nation":  # a review type's, in words; a review's is one of four (named in the strings)
+        return len(loc) == 2
     return field in TRANSLATABLE and not (field == "name" and "fields" in loc)
 
 
