@@ -188,6 +188,15 @@ def test_the_switcher_keeps_the_reader_on_the_same_page(page, bilingual_url: str
     page.wait_for_url(f"{bilingual_url}cy/sessions/{FLINT}/")
 
 
+def test_the_form_on_a_welsh_page_says_what_is_missing_in_welsh(page, bilingual_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{bilingual_url}cy/reviews/{FLINT}/")
+    page.locator("#ll-feedback button[type=submit]").click()
+    expect(page.locator("#ll-feedback-alert")).to_contain_text("Gwiriwch yr atebion hyn:")
+    expect(page.locator("#ll-feedback-alert")).to_contain_text("Rhaid llenwi hwn.")
+
+
 def test_a_welsh_search_finds_the_welsh_point(page, bilingual_url: str) -> None:
     """Searched for in Welsh, from a Welsh page, as browsing.search does in English (Material's
     own words are in Welsh there)."""
