@@ -368,3 +368,20 @@ def test_feedback_stores_the_language_and_the_report_counts_each(project: Projec
     )
     header = (out / "feedback.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("id,received_at,briefing,language,")
+
+
+def test_the_service_answers_a_form_from_a_welsh_page_in_welsh(project: Project, tmp_path: Path) -> None:
+    from test_feedback_service import ORIGIN, SITE_URL, client_for, post, use_service, valid_form
+
+    write_review(project, "test-2024-child-a.md", WELSH_REVIEW)
+    use_service(bilingual_project(project))
+    client = client_for(project, str(tmp_path / "feedback.sqlite3"))
+    sent = post(client, valid_form(language="cy"), as_json=False, origin=ORIGIN)
+    assert sent.status_code == 201
+    assert '<html lang="cy">' in sent.text
+    assert "Diolch: mae eich adborth wedi cyrraedd y bwrdd." in sent.text and "Plentyn A" in sent.text
+    assert f'<a href="{SITE_URL}cy/reviews/test-2024-child-a/">Yn ôl i&#x27;r briff</a>' in sent.text
+    refused = post(client, valid_form(language="cy", people="lots"), as_json=False, origin=ORIGIN)
+    assert refused.status_code == 400 and "Yn ôl i&#x27;r briff" in refused.text
+    english = post(client, valid_form(language="en", people="3"), as_json=False, origin=ORIGIN)
+    assert '<html lang="en">' in english.text and "Thank you: your feedback has reached the board." in english.text
