@@ -12,7 +12,8 @@ from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import print_documents
 from generator.pipeline.render import render
-from generator.pipeline.site import build_site
+from generator.pipeline.render.browse import search_filter_labels, search_filters
+from generator.pipeline.site import SplitSearch, build_site
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
@@ -76,8 +77,17 @@ def edition_files(project: Project, content: Content) -> dict[str, str | bytes]:
     return {**pages, **pdfs, **word, **open_data(content)}
 
 
+def split_search(content: Content) -> SplitSearch:
+    """What the published site's search needs from one language's edition of the content."""
+    strings = content.strings
+    return SplitSearch(
+        search_filters(content), search_filter_labels(content), strings["search_filter_any"], strings["browse_filters"]
+    )
+
+
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
     """The whole build: content to pages to ``site/``."""
     content, report = generate(project, strict=strict)
-    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings)
+    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings, search=search)
     return content, report

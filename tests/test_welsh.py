@@ -20,6 +20,7 @@ import pytest
 from browsing import serve_directory
 from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, REPO, change_settings, write_review
+from pagefind_index import published_records
 from test_publishing import leaks
 
 from generator.build import Project, check
@@ -140,10 +141,15 @@ def test_welsh_pages_are_in_welsh_and_text_left_in_english_is_marked(bilingual_s
     assert not head_of(site / "reviews" / "kent-2019-child-j" / "index.html").marked_english
     english = (site / "reviews" / FLINT / "index.html").read_text(encoding="utf-8")
     assert "In October 2014 the Chair" in english and "Ym mis Hydref" not in english
-    # Each edition's search index holds its own language.
-    for root, word, other in (("", "unascertained", "hirsefydlog"), ("cy/", "hirsefydlog", "unascertained")):
-        index = (site / root / "search" / "search_index.json").read_text(encoding="utf-8")
-        assert word in index and other not in index, root
+    # Each edition's search index holds its own language, and says so.
+    for root, language, word, other in (
+        ("", "en", "unascertained", "hirsefydlog"),
+        ("cy/", "cy", "hirsefydlog", "unascertained"),
+    ):
+        entry = json.loads((site / root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [language]
+        texts = " ".join(record["text"] for record in published_records(site / root))
+        assert word in texts and other not in texts, root
     # The Welsh open data is in Welsh and links to the Welsh pages.
     items = json.loads((site / "cy" / "data" / "learning.json").read_text(encoding="utf-8"))["items"]
     flint = [item for item in items if item["id"] == f"{FLINT}/lp-1-1"]

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
 
 
@@ -74,6 +76,39 @@ def add_pack_pages(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@dataclass(frozen=True)
+class SplitSearch:
+    """What the published site's search (Pagefind's split index) needs from the content."""
+
+    filters: dict[str, dict[str, list[str]]]
+    """Each briefing's values for the search filters, by its address in the site."""
+    labels: dict[str, str]
+    """The filters' names, by key."""
+    any_label: str
+    """What a filter says when nothing is chosen in it."""
+    heading: str
+    """What the filters are called in the search dialog."""
+
+
+class TakeSearchEntries(BasePlugin):
+    """Takes the entries Material's search plugin gathered from the pages before it writes them,
+    so that its ``search_index.json`` is written empty (the browser fetches only Pagefind's
+    index) and the entries go to Pagefind instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict] = []
+
+    @event_priority(100)  # before Material's search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        entries = internals.search_entries(config)
+        self.entries = list(entries)
+        entries.clear()
+
+
+SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
+"""Points Material's search box at the Pagefind worker and adds the filters (theme_overrides)."""
+
 OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
 """The iframe-worker shim (npm ``iframe-worker``, MIT licence, beside it) for search on file://."""
 
@@ -97,10 +132,19 @@ def config_overrides(settings: Settings) -> dict:
 
 
 def build_site(
-    config_file: Path, site_dir: Path, source_date_epoch: int | None, settings: Settings, pack_pages: bool = True
+    config_file: Path,
+    site_dir: Path,
+    source_date_epoch: int | None,
+    settings: Settings,
+    pack_pages: bool = True,
+    search: dict[str, SplitSearch] | None = None,
 ) -> None:
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
-    ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same."""
+    ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same.
+    With ``search`` (by language, and not ``offline``), the site searches Pagefind's split index,
+    written into the new site before it replaces the old, one for each language's pages;
+    otherwise Material's own search. A site in several languages is built once per language
+    (``site_languages.editions``)."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
@@ -115,9 +159,35 @@ def build_site(
     try:
         for edition in editions(config_file, settings, config_overrides(settings)):  # English first: it empties staging
             site = staging / edition.folder
-            config = load_config(str(config_file), site_dir=str(site), strict=True, **edition.overrides)
+            overrides = edition.overrides
+            searched = (search or {}).get(edition.language)
+            split = searched is not None and not settings.offline
+            if split and searched is not None:
+                overrides = {
+                    **overrides,
+                    "extra": {
+                        **overrides.get("extra", {}),
+                        "split_search": {
+                            "filters": list(searched.labels.items()),  # a list: the order they are shown in
+                            "any": searched.any_label,
+                            "heading": searched.heading,
+                        },
+                    },
+                }
+            config = load_config(str(config_file), site_dir=str(site), strict=True, **overrides)
+            taken = TakeSearchEntries()
+            if split:
+                config.plugins["learning-lessons/take-search-entries"] = taken
             mkdocs_build(add_pack_pages(config) if pack_pages else config)
-    except (MkDocsException, SystemExit, OSError) as error:
+            if split and searched is not None:  # each language's pages, searched in its own index
+                write_search_index(search_records(taken.entries, searched.filters), site, language=edition.language)
+    except internals.InternalsChanged as change:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildError(
+            f"the site build failed: the search index could not be made, as {change} (an upgrade of "
+            "MkDocs or Material?); install the versions in pyproject.toml"
+        ) from None
+    except (MkDocsException, SystemExit, OSError, SiteBuildError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {message}" for message in collected.messages)
         raise SiteBuildError(f"the site build failed: {error}\n{details}".rstrip()) from None
