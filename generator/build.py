@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.model.addresses import in_language
 from generator.model.content import Content
 from generator.pipeline.load import load
 from generator.pipeline.open_data import open_data
@@ -58,6 +59,14 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     """Check the content, render its pages, PDFs, Word documents and open data, then write them
     to ``briefings/``."""
     content = check(project, drafts, strict)
+    files: dict[str, str | bytes] = {}
+    for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
+        files.update(in_language(edition.language, edition_files(project, edition)))
+    return content, write_pages(files, project.docs_dir)
+
+
+def edition_files(project: Project, content: Content) -> dict[str, str | bytes]:
+    """The pages, PDFs, Word documents and open data of one language's edition of the content."""
     pages = render(content)
     pdfs = (
         make_pdfs(print_documents(content, pages, markdown_settings(project.config_file)), project.pdf_cache)
@@ -65,15 +74,20 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
         else {}
     )
     word = make_word_files(content) if content.settings.make_word else {}
-    return content, write_pages({**pages, **pdfs, **word, **open_data(content)}, project.docs_dir)
+    return {**pages, **pdfs, **word, **open_data(content)}
+
+
+def split_search(content: Content) -> SplitSearch:
+    """What the published site's search needs from one language's edition of the content."""
+    strings = content.strings
+    return SplitSearch(
+        search_filters(content), search_filter_labels(content), strings["search_filter_any"], strings["browse_filters"]
+    )
 
 
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
     """The whole build: content to pages to ``site/``."""
     content, report = generate(project, strict=strict)
-    strings = content.strings
-    search = SplitSearch(
-        search_filters(content), search_filter_labels(content), strings["search_filter_any"], strings["browse_filters"]
-    )
+    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
     build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings, search=search)
     return content, report

@@ -18,7 +18,8 @@ from generator.scaffold import new_review_text
 strict_option = click.option(
     "--strict",
     is_flag=True,
-    help="Treat the anonymity check's findings as errors, not warnings (plain-English findings stay warnings).",
+    help="Treat the anonymity check's findings, and text with no Welsh on a site in Welsh, as errors, not "
+    "warnings (plain-English findings stay warnings).",
 )
 
 
@@ -26,8 +27,8 @@ def _report_warnings(content) -> None:
     if content.warnings:
         click.echo("\n".join(str(warning) for warning in content.warnings), err=True)
         click.secho(
-            f"{len(content.warnings)} warning(s) from the anonymity and plain-English checks: check each before "
-            "publishing.",
+            f"{len(content.warnings)} warning(s) from the anonymity and plain-English checks"
+            f"{' and the check for text with no Welsh' if content.translations else ''}: check each before publishing.",
             fg="yellow",
             err=True,
         )

@@ -31,19 +31,25 @@ def environment() -> jinja2.Environment:
     env.filters["or_not_dated"] = or_not_dated
     env.filters["join_names"] = join_names
     env.filters["names_of"] = names_of
-    env.globals.update(board_key=board_key)
+    env.globals.update(board_key=board_key, nation_string=nation_string)
     return env
 
 
-def display_date(published: PublicationDate | None, not_dated: str = "Not dated") -> str:
-    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``, or ``not_dated``
-    (also for a draft with no date yet)."""
-    return or_not_dated(published).display(not_dated)
+def display_date(published: PublicationDate | None, strings: Mapping[str, str]) -> str:
+    """The ``display_date`` filter: ``11 April 2019``, ``May 2017``, ``2010``, or the strings'
+    ``not_dated`` (also for a draft with no date yet), with the strings' names of the ``months``."""
+    return or_not_dated(published).display(strings["not_dated"], strings["months"])
 
 
 def board_key(board: str) -> str:
     """A board's name as a filter value in a link: lowercase words joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", board.lower()))
+
+
+def nation_string(nation: str) -> str:
+    """The name of the site's string that names ``nation`` (``Northern Ireland``:
+    ``nation_northern_ireland``)."""
+    return "nation_" + board_key(nation).replace("-", "_")
 
 
 def join_names(names: list[str], and_word: str = "and") -> str:

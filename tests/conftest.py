@@ -145,7 +145,30 @@ def large_synthetic_corpus(factory: pytest.TempPathFactory) -> Project:
     return Project(make_corpus(factory.mktemp("large") / "corpus", LARGE_CORPUS))
 
 
-BUILT_IN_BACKGROUND = {"sample_site_with_pdfs": sample_with_pdfs, "large_corpus": large_synthetic_corpus}
+WELSH_DRAFT = (
+    MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-welsh-draft")
+    .replace("status: published", "status: draft")
+    .replace('title: "Child A: a test review"', "title:\n  en: Quagga draft review\n  cy: Adolygiad drafft Cwningod")
+    .replace("The case summary.", "The case summary.\n\n<!-- cy -->\n\nCrynodeb drafft Dyfrgwn.")
+)
+"""A draft review in English and Welsh: its markers (Quagga, Cwningod, Dyfrgwn) must appear nowhere."""
+
+
+def bilingual_sample(factory: pytest.TempPathFactory) -> Project:
+    """The sample content as a site in English and Welsh (``languages: [en, cy]``), without PDFs,
+    with a draft given in both languages."""
+    project = make_project(factory.mktemp("bilingual"), with_sample_reviews=True, pdfs=False)
+    with (project.content_dir / "settings.yml").open("a", encoding="utf-8") as settings:
+        settings.write("languages: [en, cy]\n")
+    write_review(project, "test-2024-welsh-draft.md", WELSH_DRAFT)
+    return project
+
+
+BUILT_IN_BACKGROUND = {
+    "sample_site_with_pdfs": sample_with_pdfs,
+    "large_corpus": large_synthetic_corpus,
+    "bilingual_site": bilingual_sample,
+}
 """The shared builds that take longest, by the name of their fixture, with how to make each project."""
 
 
@@ -186,6 +209,13 @@ def sample_site_with_pdfs(shared_builds: SharedBuilds) -> Project:
     """The sample content built once for the whole test run with its PDFs (the settings'
     default): for the tests about PDFs and links to them. Do not change it."""
     return shared_builds.start("sample_site_with_pdfs").result()
+
+
+@pytest.fixture(scope="session")
+def bilingual_site(shared_builds: SharedBuilds) -> Project:
+    """The sample content built once as a site in English and Welsh (see ``bilingual_sample``).
+    Do not change it."""
+    return shared_builds.start("bilingual_site").result()
 
 
 @pytest.fixture(scope="session")

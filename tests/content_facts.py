@@ -11,11 +11,22 @@ from pathlib import Path
 import frontmatter
 
 
+def in_english(data: object) -> object:
+    """Front matter with each text given in English and Welsh (``{en: ..., cy: ...}``) as its English."""
+    if isinstance(data, dict) and "en" in data and set(data) <= {"en", "cy"}:
+        return data["en"]
+    if isinstance(data, dict):
+        return {key: in_english(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [in_english(item) for item in data]
+    return data
+
+
 def reviews(content_dir: Path) -> dict[str, dict]:
-    """Every published review's front matter, by id."""
+    """Every published review's front matter (in English), by id."""
     found = {}
     for path in sorted((content_dir / "reviews").glob("*.md")):
-        data = frontmatter.load(path).metadata
+        data = in_english(frontmatter.load(path).metadata)
         if data["status"] == "published":
             found[data["id"]] = data
     return found

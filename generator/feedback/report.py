@@ -63,7 +63,7 @@ from generator.feedback.pages import fill_text, render
 from generator.feedback.store import Submission, read_submissions
 from generator.feedback.tally import Aggregates, Group, Tally, aggregate, summary
 from generator.model.content import Content
-from generator.model.feedback_form import reflection_questions
+from generator.model.feedback_form import LANGUAGE, reflection_questions
 
 FIXED_COLUMNS = ("id", "received_at", "briefing")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +74,7 @@ HTML_PAGE = "feedback_report.html.j2"
 def csv_columns(content: Content, submissions: list[Submission]) -> list[str]:
     """The columns of ``feedback.csv``, in order."""
     most = max((len(reflection_questions(entry)) for entry in content.reviews), default=0)
-    columns = list(FIXED_COLUMNS)
+    columns = list(FIXED_COLUMNS) + ([LANGUAGE] if content.translations else [])
     for setting in content.settings.feedback.fields:
         if setting.kind != "reflection_answers":
             columns.append(setting.name)
@@ -101,7 +101,12 @@ def write_csv(path: Path, content: Content, submissions: list[Submission]) -> No
         writer = csv.writer(file)
         writer.writerow(columns)
         for submission in submissions:
-            fixed = {"id": submission.id, "received_at": submission.received_at, "briefing": submission.briefing}
+            fixed = {
+                "id": submission.id,
+                "received_at": submission.received_at,
+                "briefing": submission.briefing,
+                LANGUAGE: submission.language,
+            }
             row = [fixed[name] if name in fixed else submission.answers.get(name, "") for name in columns]
             writer.writerow([safe_cell(value) for value in row])
 
@@ -159,8 +164,14 @@ def report_page(template: str, content: Content, aggregates: Aggregates) -> str:
         titles={group.key: group.title for group in aggregates.briefings},
         usefulness=lambda tally: usefulness_text(tally, strings),
         agencies=agencies_text,
+        languages=(lambda tally: languages_text(tally, strings)) if content.translations else None,
         md=markdown_text,
     )
+
+
+def languages_text(tally: Tally, strings: Mapping[str, str]) -> str:
+    """How many submissions came from the English and from the Welsh pages."""
+    return ", ".join(f"{strings['language_' + code]} {tally.languages.get(code, 0)}" for code in ("en", "cy"))
 
 
 def write_report(project: Project, db: str | Path, out_dir: Path) -> list[Path]:

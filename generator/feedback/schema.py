@@ -10,7 +10,9 @@ One table, ``submissions``:
   ``generator.feedback.store``); ``NULL`` otherwise;
 - ``briefing``: the review id of the briefing it is about;
 - ``received_at``: when it was stored, UTC, ISO 8601 to the second;
-- ``answers``: every form field's answer text, as a JSON object.
+- ``answers``: every form field's answer text, as a JSON object;
+- ``language``: the language of the page the form was sent from (``en``, or ``cy`` on a Welsh
+  page of a site in English and Welsh).
 
 The same columns on both databases (text, so the report reads them the same way). The schema is
 made and changed only by the migrations in ``migrations/versions``, which ``upgrade`` runs: the
@@ -46,6 +48,7 @@ submissions = Table(
     Column("received_at", Text, nullable=False),
     Column("answers", Text, nullable=False),
     Column("resend_key", Text, unique=True),
+    Column("language", Text, nullable=False, server_default="en"),
 )
 
 

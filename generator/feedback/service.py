@@ -58,9 +58,11 @@ from generator.feedback.database import reason
 from generator.feedback.forms import FormReader, Refused, refusal
 from generator.feedback.pages import render
 from generator.feedback.store import Store
+from generator.model.addresses import language_root
 from generator.model.content import Content
 from generator.model.feedback_form import (
     BRIEFING,
+    LANGUAGE,
     SubmissionRejected,
     check_submission,
     form_fields,
@@ -126,6 +128,8 @@ class FeedbackService:
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.reader = FormReader(content.strings, max_body_bytes)
         self.entries = {entry.review.id: entry for entry in content.reviews}
+        self.editions = {edition.language: edition for edition in (content, *content.translations)}
+        """The content in each language of the site: a form sent from a Welsh page is answered in Welsh."""
         self.writes = WriteState(store.where)
         self.writes.found(store.write_problem())
 
@@ -157,15 +161,25 @@ class FeedbackService:
             return self.answer(request, refused.status, {"form": refused.message}, refused.headers, briefing=briefing)
         except SubmissionRejected as rejection:
             briefing = (form.get(BRIEFING) or [""])[0]
-            return self.answer(request, 400, rejection.errors, briefing=briefing, answers=True)
+            edition = self.edition_of(form)
+            return self.answer(request, 400, rejection.errors, briefing=briefing, answers=True, edition=edition)
+        edition = self.edition_of(form)
         try:
             row_id, created = await run_in_threadpool(self.store.add, clean)
         except SQLAlchemyError as error:
             self.writes.found(reason(error))
-            message = self.strings["feedback_service_not_stored_now"]
-            return self.answer(request, 503, {"form": message}, {"Retry-After": "60"}, briefing=clean[BRIEFING])
+            message = edition.strings["feedback_service_not_stored_now"]
+            return self.answer(
+                request, 503, {"form": message}, {"Retry-After": "60"}, briefing=clean[BRIEFING], edition=edition
+            )
         self.writes.found(None)
-        return self.answer(request, 201 if created else 200, {}, briefing=clean[BRIEFING], row_id=row_id)
+        status = 201 if created else 200
+        return self.answer(request, status, {}, briefing=clean[BRIEFING], row_id=row_id, edition=edition)
+
+    def edition_of(self, form: dict[str, list[str]]) -> Content:
+        """The content in the language of the page a form was sent from (English if it says none)."""
+        language = (form.get(LANGUAGE) or [""])[0]
+        return self.editions.get(language, self.content)
 
     async def posted_briefing(self, request: Request) -> str:
         """The briefing a post is about, read from its body (``""`` if it cannot be read): for the
@@ -198,56 +212,60 @@ class FeedbackService:
         briefing: str = "",
         row_id: int | None = None,
         answers: bool = False,
+        edition: Content | None = None,
     ) -> Response:
-        """The JSON or HTML answer to a post; ``answers`` when ``errors`` are about the answers."""
+        """The JSON or HTML answer to a post; ``answers`` when ``errors`` are about the answers;
+        the page in the language of ``edition`` (the content in the form's language)."""
+        content = edition or self.content
         headers = {**(headers or {}), "Cache-Control": "no-store"}
         if wants_json(request):
-            content = {"ok": True, "id": row_id} if row_id is not None else {"ok": False, "errors": errors}
-            return JSONResponse(content, status_code=status, headers=headers)
+            body = {"ok": True, "id": row_id} if row_id is not None else {"ok": False, "errors": errors}
+            return JSONResponse(body, status_code=status, headers=headers)
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         headers["X-Content-Type-Options"] = "nosniff"
-        entry = self.entries.get(briefing)
+        entry = next((entry for entry in content.reviews if entry.review.id == briefing), None)
         page = render(
             PAGE,
-            self.strings,
-            site_name=self.content.settings.site_name,
-            link=self.link_back(request, briefing),
+            content.strings,
+            site_name=content.settings.site_name,
+            link=self.link_back(request, briefing, content),
             row_id=row_id,
             repeated=status == 200,
             briefing_title=entry.review.title if entry is not None else None,
-            problems=self.problems(briefing, errors),
+            problems=self.problems(briefing, errors, content),
             answers=answers,
-            contact_email=self.content.settings.contact_email,
+            contact_email=content.settings.contact_email,
+            language=content.language,
         )
         return HTMLResponse(page, status_code=status, headers=headers)
 
-    def link_back(self, request: Request, briefing: str) -> Link | None:
+    def link_back(self, request: Request, briefing: str, content: Content) -> Link | None:
         """Where the page links back to: the briefing on the site (``site_url``); else the page
         that sent the form, when the browser gave its address and it is on an allowed origin;
         else the briefing's address on the allowed origin that sent the form (a browser sends
         only the origin of a page on another site); else nowhere."""
         known = briefing in self.entries
-        to_briefing = self.strings["feedback_service_back_to_briefing"]
-        site_url = self.content.settings.site_url
+        to_briefing = content.strings["feedback_service_back_to_briefing"]
+        site_url = content.settings.site_url  # a Welsh edition's is the Welsh pages' (under cy/)
         if site_url and origin_of(site_url):
             base = site_url if site_url.endswith("/") else site_url + "/"
             if known:
                 return Link(base + f"reviews/{briefing}/", to_briefing)
-            return Link(base + "reviews/", self.strings["feedback_service_back_to_site"])
+            return Link(base + "reviews/", content.strings["feedback_service_back_to_site"])
         referer = request.headers.get("referer", "")
         if referer and origin_of(referer) in self.allowed and urlsplit(referer).path not in ("", "/"):
             return Link(referer, to_briefing)
         origin = request_origin(request.headers)
         if known and origin in self.allowed:
-            return Link(f"{origin}/reviews/{briefing}/", to_briefing)
+            return Link(f"{origin}/{language_root(content.language)}reviews/{briefing}/", to_briefing)
         return None
 
-    def problems(self, briefing: str, errors: dict[str, str]) -> list[tuple[str, str]]:
+    def problems(self, briefing: str, errors: dict[str, str], content: Content) -> list[tuple[str, str]]:
         """Each problem as (the label of its field, or ``""`` for the whole form; the message)."""
-        labels = {BRIEFING: self.strings["feedback_briefing"]}
-        entry = self.entries.get(briefing)
+        labels = {BRIEFING: content.strings["feedback_briefing"]}
+        entry = next((entry for entry in content.reviews if entry.review.id == briefing), None)
         if entry is not None:
-            for field in form_fields(self.content.settings.feedback, reflection_questions(entry)):
+            for field in form_fields(content.settings.feedback, reflection_questions(entry)):
                 labels[field.name] = field.label
         return [(labels.get(name, name) if name != "form" else "", message) for name, message in errors.items()]
 

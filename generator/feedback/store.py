@@ -55,7 +55,7 @@ from generator.feedback.database import (
     writing_engine,
 )
 from generator.feedback.schema import revision, submissions, upgrade
-from generator.model.feedback_form import BRIEFING, SUBMISSION_ID
+from generator.model.feedback_form import BRIEFING, LANGUAGE, SUBMISSION_ID
 
 RESEND_WINDOW = datetime.timedelta(minutes=30)
 """How long a form sent without a submission id is recognised when it is sent again: at least
@@ -66,6 +66,7 @@ COLUMNS = (
     submissions.c.briefing,
     submissions.c.received_at,
     submissions.c.answers,
+    submissions.c.language,
 )
 
 
@@ -82,6 +83,8 @@ class Submission:
     """When the service stored it: UTC, ISO 8601 to the second (``2024-05-01T09:30:00+00:00``)."""
     answers: dict[str, str]
     """Each form field's answer text, ``""`` when left empty."""
+    language: str = "en"
+    """The language of the page it was sent from: ``en`` or ``cy``."""
 
 
 def resend_keys(briefing: str, answers: Mapping[str, str], received: datetime.datetime) -> tuple[str, str]:
@@ -104,6 +107,7 @@ def submission_of(row: Row) -> Submission:
         briefing=row.briefing,
         received_at=row.received_at,
         answers=json.loads(row.answers),
+        language=getattr(row, "language", None) or "en",
     )
 
 
@@ -143,7 +147,7 @@ class Store:
         stored again: the stored row's id is returned with ``False``."""
         received = received or datetime.datetime.now(datetime.UTC)
         submission_id = clean.get(SUBMISSION_ID) or None
-        answers = {name: value for name, value in clean.items() if name not in (BRIEFING, SUBMISSION_ID)}
+        answers = {name: value for name, value in clean.items() if name not in (BRIEFING, SUBMISSION_ID, LANGUAGE)}
         keys = () if submission_id else resend_keys(clean[BRIEFING], answers, received)
         row = {
             "submission_id": submission_id,
@@ -151,6 +155,7 @@ class Store:
             "briefing": clean[BRIEFING],
             "received_at": received.astimezone(datetime.UTC).isoformat(timespec="seconds"),
             "answers": json.dumps(answers, ensure_ascii=False),
+            "language": clean.get(LANGUAGE) or "en",
         }
         try:
             with self._writing() as connection:
@@ -243,7 +248,9 @@ def read_submissions(db: str | Path) -> list[Submission]:
                     f"{describe(url)} holds no feedback: it has no submissions table "
                     "(is it the database the feedback service uses?)"
                 )
-            rows = connection.execute(select(*COLUMNS).order_by(submissions.c.id)).all()
+            present = {column["name"] for column in inspect(connection).get_columns(submissions.name)}
+            columns = [column for column in COLUMNS if column.name in present]  # an older database: no language
+            rows = connection.execute(select(*columns).order_by(submissions.c.id)).all()
     except SQLAlchemyError as error:
         raise unavailable(url, error, "read") from None
     finally:

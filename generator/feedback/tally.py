@@ -49,11 +49,14 @@ class Tally:
     roles: list[str] = field(default_factory=list)
     usefulness: Counter[str] = field(default_factory=Counter)
     changes: list[Change] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
+    """How many submissions came from the pages in each language (``en``, ``cy``)."""
 
     def add(self, submission: Submission) -> None:
         """Count one submission."""
         answers = submission.answers
         self.sessions += 1
+        self.languages[submission.language] += 1
         people = answers.get(PEOPLE, "")
         if re.fullmatch(r"\d{1,9}", people):
             self.people += int(people)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from generator.model.schema import Review
+from generator.pipeline.languages import ENGLISH, LANGUAGES, TRANSLATABLE
 
 SCHEMA_ID = "https://learning-lessons.invalid/schema/review.json"
 """The schema's ``$id``: a name, not an address to fetch; editors use the file."""
@@ -31,12 +32,34 @@ def review_schema() -> dict[str, Any]:
         }
     questions = schema["$defs"]["LearningPoint"]["properties"]["questions"]
     questions["items"] = {"anyOf": [{"type": "string", "minLength": 1}, questions["items"]]}
+    for name, model in [("Review", schema), *schema["$defs"].items()]:
+        for field, value in model.get("properties", {}).items():
+            if field in TRANSLATABLE and (field != "title" or name == "Review"):
+                described = {key: value.pop(key) for key in ("title", "description") if key in value}
+                model["properties"][field] = {**_in_each_language(value), **described}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "$comment": "Generated from generator/model/schema.py by `briefings schema`; do not edit.",
         **schema,
     }
+
+
+def _in_each_language(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with each text in it also accepted as a pair of ``en:`` and ``cy:`` texts."""
+    if node.get("type") == "string":
+        pair = {
+            "type": "object",
+            "properties": {language: dict(node) for language in LANGUAGES},
+            "required": [ENGLISH],
+            "additionalProperties": False,
+        }
+        return {"anyOf": [node, pair]}
+    if "anyOf" in node:
+        return {**node, "anyOf": [_in_each_language(option) for option in node["anyOf"]]}
+    if node.get("type") == "array" and "items" in node:
+        return {**node, "items": _in_each_language(node["items"])}
+    return node
 
 
 def review_schema_text() -> str:

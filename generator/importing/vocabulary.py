@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.errors import ContentError
 from generator.model.schema import AgeGroup, Agency, ReviewType, Settings, Theme
+from generator.pipeline.languages import ENGLISH, content_in
 from generator.pipeline.load import RawContent, load
 from generator.pipeline.vocabularies import chosen_sets, merged_vocabulary
 
@@ -29,7 +30,7 @@ class Vocabularies:
 def project_vocabularies(content_dir: Path) -> Vocabularies:
     """The vocabularies of the project at ``content_dir`` (entries with errors are left out:
     ``check`` reports those)."""
-    raw: RawContent = load(content_dir)
+    raw: RawContent = content_in(load(content_dir), ENGLISH)
     sets = chosen_sets(raw.settings, raw.shipped)
     ignored: list[ContentError] = []
 

@@ -6,6 +6,7 @@ Addresses are Markdown paths (``reviews/x.md``); MkDocs turns them into web addr
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from generator.model.content import Content, point_themes
 
@@ -33,6 +34,17 @@ LEARNING_SCHEMA = f"{DATA_FOLDER}learning-v{LEARNING_SCHEMA_VERSION}.schema.json
 FEED = "feed.xml"
 """The Atom feed of new and updated briefings (linked from every page's head)."""
 OPEN_DATA_FILES = (LEARNING_JSON, LEARNING_CSV, LEARNING_SCHEMA, FEED)
+
+
+def language_root(language: str) -> str:
+    """Where a language's edition of the site is: English at the root, Welsh under ``cy/``."""
+    return "" if language == "en" else f"{language}/"
+
+
+def in_language(language: str, files: dict[str, Any]) -> dict[str, Any]:
+    """``files`` (by path under the docs_dir) moved to ``language``'s edition of the site."""
+    root = language_root(language)
+    return {root + path: value for path, value in files.items()} if root else files
 
 
 def briefing(review_id: str) -> str:

@@ -24,6 +24,9 @@ from generator.model.schema import (
 
 Entry = TypeVar("Entry")
 
+LOCALES = {"en": "en-GB", "cy": "cy-GB"}
+"""Each language of the site as documents' metadata names it."""
+
 
 @dataclass(frozen=True)
 class ReviewEntry:
@@ -36,6 +39,9 @@ class ReviewEntry:
     """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
     report_withdrawn: bool = False
     """The full report's ``available_until`` date has passed."""
+    language: str = "en"
+    """The language its text is in: in a Welsh edition, ``en`` for a review given in English only
+    (its pages then mark their text as English)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,11 @@ class Content:
     and the plain-English check's findings (always warnings)."""
     jargon: dict[str, Jargon] = dataclasses.field(default_factory=dict)
     """The terms the plain-English check points out, with plainer words."""
+    language: str = "en"
+    """The language of this edition of the content (``en`` or ``cy``)."""
+    translations: tuple[Content, ...] = ()
+    """The content in the site's other languages (``languages:`` in the settings), one edition
+    each, with the same reviews, facts and pages; empty for a site in English only."""
 
     @functools.cached_property
     def used_themes(self) -> dict[str, Theme]:
@@ -84,6 +95,11 @@ class Content:
     def used_review_types(self) -> dict[str, ReviewType]:
         """The types of review of some published review."""
         return _named(self.review_types, {key for entry in self.reviews for key in entry.review.review_type})
+
+    @property
+    def locale(self) -> str:
+        """The language as documents name it (``en-GB``, ``cy-GB``)."""
+        return LOCALES[self.language]
 
     def board_of(self, review: Review) -> BoardView:
         """The settings for ``review``'s pages: those of the first of its boards that has its

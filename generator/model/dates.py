@@ -16,6 +16,9 @@ NOT_DATED = "not dated"
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+ENGLISH_MONTHS = "January February March April May June July August September October November December"
+"""The months' names, as the site's ``months`` string gives them."""
+
 
 @dataclass(frozen=True, order=True)
 class PublicationDate:
@@ -59,14 +62,15 @@ class PublicationDate:
         """``(2019, 4, 11)``, ``(2017, 5)``, ``(2010,)``; empty when not dated."""
         return tuple(int(part) for part in self.text.split("-")) if self.dated else ()
 
-    def display(self, not_dated: str = "Not dated") -> str:
-        """``11 April 2019``, ``May 2017``, ``2010``, or ``not_dated``."""
+    def display(self, not_dated: str = "Not dated", months: str = ENGLISH_MONTHS) -> str:
+        """``11 April 2019``, ``May 2017``, ``2010``, or ``not_dated``; ``months`` names the
+        twelve months, separated by spaces (the site's ``months`` string)."""
         parts = self.parts
+        names = months.split()
         if len(parts) == 3:
-            day = datetime.date(*parts)
-            return f"{day.day} {day:%B %Y}"
+            return f"{parts[2]} {names[parts[1] - 1]} {parts[0]}"
         if len(parts) == 2:
-            return f"{datetime.date(parts[0], parts[1], 1):%B %Y}"
+            return f"{names[parts[1] - 1]} {parts[0]}"
         return self.text if parts else not_dated
 
     @property

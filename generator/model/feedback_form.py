@@ -20,7 +20,11 @@ HONEYPOT = "website"
 """A field hidden from people; a form that fills it in was filled in by a robot."""
 SUBMISSION_ID = "submission-id"
 """An optional unique id the page's script gives each submission, so a resend is stored once."""
-SYSTEM_FIELDS = (BRIEFING, HONEYPOT, SUBMISSION_ID)
+LANGUAGE = "language"
+"""The hidden field giving the language of the page the form was sent from (a site in English
+and Welsh has it; without it the answers are in English)."""
+LANGUAGES = ("en", "cy")
+SYSTEM_FIELDS = (BRIEFING, HONEYPOT, SUBMISSION_ID, LANGUAGE)
 
 _EMAIL = re.compile(EMAIL_PATTERN)
 _SUBMISSION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -123,7 +127,10 @@ def check_submission(form: Mapping[str, Sequence[str]], content: Content) -> dic
     submission_id = given.get(SUBMISSION_ID, "")
     if submission_id and not _SUBMISSION_ID.match(submission_id):
         errors[SUBMISSION_ID] = "not a valid submission id"
-    clean = {BRIEFING: briefing, SUBMISSION_ID: submission_id}
+    language = given.get(LANGUAGE, "") or LANGUAGES[0]
+    if language not in LANGUAGES:
+        errors[LANGUAGE] = f"one of: {', '.join(LANGUAGES)}"
+    clean = {BRIEFING: briefing, SUBMISSION_ID: submission_id, LANGUAGE: language}
     for field in fields:
         value = given.get(field.name, "").replace("\r\n", "\n").strip()
         problem = _problem(field, value)

@@ -614,6 +614,10 @@ class Settings(Strict):
     """The licence of the learning published as data, and the length of the feed."""
     plain_english: PlainEnglishSettings = PlainEnglishSettings()
     """The thresholds of the plain-English check."""
+    languages: list[Literal["en", "cy"]] = ["en"]
+    """The languages the site is published in: ``[en]`` (the default) or ``[en, cy]`` for English
+    and Welsh. English pages are at the site's root and Welsh ones under ``cy/``, at the same
+    addresses; text is given in both as ``en:`` and ``cy:`` (see "Welsh and bilingual sites")."""
     vocabularies: list[Literal["children", "adults", "domestic-abuse"]] = []
     """The vocabulary sets shipped with Learning Lessons that the site uses: any of ``children``,
     ``adults`` and ``domestic-abuse``, with the ``common`` set (age groups, review kinds and themes
@@ -621,3 +625,10 @@ class Settings(Strict):
     then add the board's own entries, and an entry there whose key a chosen set also has replaces
     the shipped one. Leave it out (or ``[]``) to use no shipped set: the files in
     ``content/vocabularies/`` then hold every entry."""
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: list[str]) -> list[str]:
+        if not value or value[0] != "en" or len(set(value)) != len(value):
+            raise ValueError("give English first and each language once: [en] or [en, cy]")
+        return value

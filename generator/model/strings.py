@@ -14,10 +14,21 @@ DEFAULT_STRINGS = Path(__file__).resolve().parents[1] / "strings.yml"
 """The interface strings shipped with the package."""
 
 
+TRANSLATED_STRINGS = {"cy": DEFAULT_STRINGS.with_name("strings.cy.yml")}
+"""The shipped strings in each language other than English (Welsh: ``strings.cy.yml``)."""
+
+
 @functools.cache
-def default_strings() -> dict[str, str]:
-    """The shipped strings, by name (read once)."""
-    return yaml.safe_load(DEFAULT_STRINGS.read_text(encoding="utf-8"))
+def default_strings(language: str = "en") -> dict[str, str]:
+    """The shipped strings in ``language``, by name (read once). A string with no translation
+    is left out here; the site then uses the English (see ``strings_in``)."""
+    path = TRANSLATED_STRINGS.get(language, DEFAULT_STRINGS)
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def strings_in(language: str) -> dict[str, str]:
+    """Every string in ``language``, in English where it has no translation."""
+    return {**default_strings(), **default_strings(language)}
 
 
 def placeholders(text: str) -> set[str]:

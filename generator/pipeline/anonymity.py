@@ -26,7 +26,8 @@ from itertools import accumulate
 
 from generator.errors import ContentError
 from generator.model.schema import EMAIL_ADDRESS
-from generator.pipeline.load import Document, Loc
+from generator.pipeline.languages import WELSH, WELSH_SEPARATOR
+from generator.pipeline.load import CASE_SUMMARY, Document, Loc
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{MONTHS}) \d{{4}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
@@ -157,7 +158,19 @@ def _scan(document: Document, pseudonyms: list[str], helplines: list[str], conta
                     findings.append(
                         _finding(document, loc, text, match.start(), "an exact date beside a pseudonym", match.group(0))
                     )
-    return findings + _first_names_alone(document, texts, review)
+    english = _english(texts)
+    in_english = review if english == texts else _Review("\n\n".join(text for _, text in english), review.declared)
+    return findings + _first_names_alone(document, english, in_english)
+
+
+def _english(texts: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+    """The texts in English: the lists of first names are of English-speaking registrations, and
+    many everyday Welsh words are English first names (Beth, Mae, Gwen)."""
+    return [
+        (loc, text.partition(WELSH_SEPARATOR)[0] if loc == (CASE_SUMMARY,) else text)
+        for loc, text in texts
+        if WELSH not in loc
+    ]
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

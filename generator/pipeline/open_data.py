@@ -221,7 +221,7 @@ def atom_feed(content: Content) -> str:
     feed.author({"name": content.settings.board_name, "email": content.settings.contact_email})
     feed.link(href=_address(content, addresses.HOME), rel="alternate")
     feed.link(href=_address(content, addresses.FEED), rel="self")
-    feed.language("en-GB")
+    feed.language(content.locale)
     feed.rights(content.settings.open_data.licence)
     feed.generator("Learning Lessons")
     newest = max((dates[1] for dates, _ in dated), default=_day(datetime.date(1970, 1, 1)))

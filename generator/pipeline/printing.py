@@ -92,7 +92,7 @@ def _document(content: Content, entry: ReviewEntry, body: str, kind: str, font_s
             body=body,
             kind=kind,
             font_size=font_size,
-            published=or_not_dated(review.published).display(content.strings["not_dated"]),
+            published=or_not_dated(review.published).display(content.strings["not_dated"], content.strings["months"]),
             created=or_not_dated(review.published).iso,
         )
     )

@@ -27,6 +27,7 @@ from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.search_index import search_records, write_search_index
+from generator.pipeline.site_languages import editions
 
 
 class _Collect(logging.Handler):
@@ -136,12 +137,14 @@ def build_site(
     source_date_epoch: int | None,
     settings: Settings,
     pack_pages: bool = True,
-    search: SplitSearch | None = None,
+    search: dict[str, SplitSearch] | None = None,
 ) -> None:
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
     ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same.
-    With ``search`` (and not ``offline``), the site searches Pagefind's split index, written
-    into the new site before it replaces the old; otherwise Material's own search."""
+    With ``search`` (by language, and not ``offline``), the site searches Pagefind's split index,
+    written into the new site before it replaces the old, one for each language's pages;
+    otherwise Material's own search. A site in several languages is built once per language
+    (``site_languages.editions``)."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
@@ -154,21 +157,30 @@ def build_site(
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
-        overrides = config_overrides(settings)
-        split = search is not None and not settings.offline
-        if split and search is not None:
-            overrides.setdefault("extra", {})["split_search"] = {
-                "filters": list(search.labels.items()),  # a list: the order they are shown in
-                "any": search.any_label,
-                "heading": search.heading,
-            }
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
-        taken = TakeSearchEntries()
-        if split:
-            config.plugins["learning-lessons/take-search-entries"] = taken
-        mkdocs_build(add_pack_pages(config) if pack_pages else config)
-        if split and search is not None:
-            write_search_index(search_records(taken.entries, search.filters), staging)
+        for edition in editions(config_file, settings, config_overrides(settings)):  # English first: it empties staging
+            site = staging / edition.folder
+            overrides = edition.overrides
+            searched = (search or {}).get(edition.language)
+            split = searched is not None and not settings.offline
+            if split and searched is not None:
+                overrides = {
+                    **overrides,
+                    "extra": {
+                        **overrides.get("extra", {}),
+                        "split_search": {
+                            "filters": list(searched.labels.items()),  # a list: the order they are shown in
+                            "any": searched.any_label,
+                            "heading": searched.heading,
+                        },
+                    },
+                }
+            config = load_config(str(config_file), site_dir=str(site), strict=True, **overrides)
+            taken = TakeSearchEntries()
+            if split:
+                config.plugins["learning-lessons/take-search-entries"] = taken
+            mkdocs_build(add_pack_pages(config) if pack_pages else config)
+            if split and searched is not None:  # each language's pages, searched in its own index
+                write_search_index(search_records(taken.entries, searched.filters), site, language=edition.language)
     except internals.InternalsChanged as change:
         shutil.rmtree(staging, ignore_errors=True)
         raise SiteBuildError(

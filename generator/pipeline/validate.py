@@ -17,8 +17,9 @@ from generator.errors import ContentError, ContentErrors
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
 from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Jargon, Review, ReviewType, Settings, Theme
-from generator.model.strings import default_strings, placeholders
+from generator.model.strings import TRANSLATED_STRINGS, default_strings, placeholders, strings_in
 from generator.pipeline.anonymity import scan
+from generator.pipeline.languages import ENGLISH, content_in, document_in, is_pair, misplaced_pairs, untranslated
 from generator.pipeline.links import check_links
 from generator.pipeline.load import Document, RawContent
 from generator.pipeline.model_errors import as_model
@@ -35,10 +36,94 @@ def validate(
     """Turn loaded content into ``Content``, or raise ``ContentErrors`` listing every problem.
 
     Only reviews that are published or archived, and past any embargo on ``today``, are in the
-    site; with ``drafts`` (a local preview) drafts and embargoed reviews are in it too, marked."""
-    errors: list[ContentError] = list(raw.errors)
+    site; with ``drafts`` (a local preview) drafts and embargoed reviews are in it too, marked.
+
+    A site in more than one language (``languages:``) gets an edition of the content in each
+    (``Content.translations``); text with no translation is listed among the warnings (errors
+    with ``strict``)."""
+    pairs = [error for document in _documents(raw) for error in misplaced_pairs(document, document is raw.strings)]
+    content, anonymity = _edition(content_in(raw, ENGLISH), raw, today, drafts, ENGLISH, pairs, strict)
+    others = [language for language in content.settings.languages if language != ENGLISH]
+    translations = tuple(_translation(raw, language, today, drafts) for language in others)
+    missing = [error for language in others for error in missing_translations(raw, content, language)]
+    if strict and (anonymity or missing):  # plain English stays a warning: a judgement, not a risk to anyone
+        raise ContentErrors(anonymity + missing)
+    if not others:
+        return content
+    return replace(content, translations=translations, warnings=tuple(sorted(content.warnings + tuple(missing))))
+
+
+def _translation(raw: RawContent, language: str, today: datetime.date | None, drafts: bool) -> Content:
+    """The edition of the content in ``language``; a review with no text in it keeps its
+    English, and says so (``ReviewEntry.language``)."""
+    edition, _ = _edition(content_in(raw, language), None, today, drafts, language)
+    translated = {document.path for document in raw.reviews if document_in(document, language) is not document}
+    reviews = [
+        replace(entry, language=language if entry.source in translated else ENGLISH) for entry in edition.reviews
+    ]
+    return replace(edition, reviews=reviews)
+
+
+def _documents(raw: RawContent) -> list[Document]:
+    """The board's own documents (not the shipped vocabularies)."""
+    own = [raw.settings, raw.strings, raw.review_types, raw.themes, raw.agencies, raw.age_groups, raw.jargon]
+    return [document for document in own if document is not None] + raw.reviews
+
+
+def missing_translations(raw: RawContent, content: Content, language: str) -> list[ContentError]:
+    """Every interface string and every content field with no text in ``language``: the reviews,
+    the settings, the board's strings, and the vocabulary entries the site uses."""
+    shown = TRANSLATED_STRINGS[language].relative_to(TRANSLATED_STRINGS[language].parents[1]).as_posix()
+    reworded = raw.strings.data if raw.strings is not None and isinstance(raw.strings.data, dict) else {}
+    missing = [
+        ContentError(shown, 1, key, f"no {language} text for this interface string; add it to {shown}")
+        for key in default_strings()
+        if key not in default_strings(language) and not (is_pair(reworded.get(key)) and language in reworded[key])
+    ]
+    for document in [raw.settings, *raw.reviews]:
+        if document is not None:
+            missing += untranslated(document, language)
+    if raw.strings is not None:
+        missing += untranslated(raw.strings, language, everything=True)
+    used = {
+        "review_types": set(content.used_review_types),
+        "themes": set(content.used_themes),
+        "agencies": set(content.used_agencies),
+        "age_groups": {key for entry in content.reviews for key in entry.review.age_groups},
+    }
+    own = {
+        "review_types": raw.review_types,
+        "themes": raw.themes,
+        "agencies": raw.agencies,
+        "age_groups": raw.age_groups,
+    }
+    for name, keys in used.items():
+        document = own[name]
+        own_keys = set(document.data) if document is not None and isinstance(document.data, dict) else set()
+        if document is not None:
+            missing += untranslated(document, language, entries=keys)
+        for chosen in chosen_sets(raw.settings, raw.shipped):
+            shipped = raw.shipped[chosen].get(name)
+            if shipped is not None:  # an entry the board's own file replaces is not the shipped one's
+                missing += untranslated(shipped, language, entries=keys - own_keys)
+    return missing
+
+
+def _edition(
+    raw: RawContent,
+    originals: RawContent | None,
+    today: datetime.date | None,
+    drafts: bool,
+    language: str,
+    found: list[ContentError] | None = None,
+    strict: bool = False,
+) -> tuple[Content, list[ContentError]]:
+    """The content in one language, from ``raw`` read in that language, and the anonymity check's
+    findings. The anonymity and plain-English checks look at the ``originals`` (every language)
+    once, with the first edition; their findings are the content's warnings."""
+    errors: list[ContentError] = list(raw.errors) + list(found or [])
     settings = as_model(raw.settings, Settings, (), errors)
-    strings = _strings(raw.strings, errors)
+    strings = _strings(raw.strings, errors, language)
     sets = chosen_sets(raw.settings, raw.shipped)
     if not sets:
         errors += raw.missing_vocabularies  # the board's own files must hold everything
@@ -58,16 +143,21 @@ def validate(
     summary = as_model(raw.feedback_summary, FeedbackSummary, (), errors) if raw.feedback_summary else None
     if settings is None or raw.settings is None:
         raise ContentErrors(errors)
+    if language != ENGLISH and settings.site_url:  # this edition's pages are under <language>/
+        settings = settings.model_copy(update={"site_url": f"{settings.site_url.rstrip('/')}/{language}/"})
     documents = {document.path: document for document in raw.reviews}
+    scanned = {document.path: document for document in originals.reviews} if originals else {}
     contacts = [settings.contact_email, *settings.contacts]
     anonymity = [
         warning
         for entry in entries
-        for warning in scan(documents[entry.source], entry.review.names, settings.helplines, contacts)
+        if entry.source in scanned
+        for warning in scan(scanned[entry.source], entry.review.names, settings.helplines, contacts)
     ]
     plain_english = [
         warning
         for entry in entries
+        if originals is not None
         for warning in check_plain_english(documents[entry.source], settings.plain_english, jargon)
     ]
     today = today or build_date()
@@ -89,14 +179,13 @@ def validate(
         feedback_summary=summary if settings.feedback.publish_summary else None,
         warnings=tuple(sorted(anonymity + plain_english)),
         jargon=jargon,
+        language=language,
     )
     invalid = _ids_claimed(raw.reviews) - {entry.review.id for entry in entries}
     errors += check_links(content, documents, raw.settings, also_ids=invalid)
-    if strict:  # plain English stays a warning: it is a judgement, not a risk to anyone
-        errors += anonymity
     if errors:
-        raise ContentErrors(errors)
-    return content
+        raise ContentErrors(errors + (anonymity if strict else []))
+    return content, anonymity
 
 
 def _ids_claimed(documents: list[Document]) -> set[str]:
@@ -182,9 +271,9 @@ def _check_unique_id(document: Document, first_file_of_id: dict[str, Document], 
         )
 
 
-def _strings(document: Document | None, errors: list[ContentError]) -> dict[str, str]:
-    """The interface strings: the package's defaults, reworded by ``content/strings.yml``."""
-    defaults = default_strings()
+def _strings(document: Document | None, errors: list[ContentError], language: str = ENGLISH) -> dict[str, str]:
+    """The interface strings in ``language``: the package's, reworded by ``content/strings.yml``."""
+    defaults = strings_in(language)
     if document is None:
         return dict(defaults)
     if not isinstance(document.data, dict):
@@ -198,7 +287,7 @@ def _strings(document: Document | None, errors: list[ContentError]) -> dict[str,
             errors.append(ContentError(document.path, line, str(key), f"unknown interface string{hint}"))
         elif not isinstance(value, str) or not value.strip():
             errors.append(ContentError(document.path, line, str(key), "must be a piece of text"))
-        elif problem := _placeholder_problem(value, defaults[key]):
+        elif problem := _placeholder_problem(value, default_strings()[key]):
             errors.append(ContentError(document.path, line, str(key), problem))
         else:
             strings[key] = value

@@ -111,7 +111,7 @@ class _Writer:
         review = entry.review
         normal = self.document.styles["Normal"]
         language = OxmlElement("w:lang")
-        language.set(qn("w:val"), "en-GB")
+        language.set(qn("w:val"), content.locale)
         normal.element.get_or_add_rPr().append(language)
         properties = self.document.core_properties
         when = _date_of(entry)
@@ -119,7 +119,7 @@ class _Writer:
         properties.subject = _property(subject)
         properties.author = _property(join_names(review.board, self.s["list_and"]))
         properties.last_modified_by = _property(content.settings.board_name)
-        properties.language = "en-GB"
+        properties.language = content.locale
         properties.keywords = _property(", ".join(names_of(review.themes, content.themes)))
         properties.comments = _property(self.s["generated_note"].format(sources=entry.source))
         properties.category = _property(", ".join(names_of(review.review_type, content.review_types)))
@@ -181,7 +181,7 @@ def _briefing(content: Content, entry: ReviewEntry) -> bytes:
     doc.fact(s["board"] if len(review.board) == 1 else s["board_many"], join_names(review.board, s["list_and"]))
     types = names_of(review.review_type, content.review_types)
     doc.fact(s["review_type"] if len(types) == 1 else s["review_type_many"], join_names(types, s["list_and"]))
-    doc.fact(s["published"], or_not_dated(review.published).display(s["not_dated"]))
+    doc.fact(s["published"], or_not_dated(review.published).display(s["not_dated"], s["months"]))
     doc.fact(s["nation"], review.nation)
     if review.reference:
         doc.fact(s["reference"], review.reference)
@@ -252,7 +252,7 @@ def _seven_minute(content: Content, entry: ReviewEntry) -> bytes:
     headings = content.board_of(review).seven_minute_headings
     types = join_names(names_of(review.review_type, content.review_types), s["list_and"])
     doc = _Writer(content, entry, s["seven_minute_title"].format(title=review.title), s["word_seven_minute"])
-    published = or_not_dated(review.published).display(s["not_dated"])
+    published = or_not_dated(review.published).display(s["not_dated"], s["months"])
     doc.markdown(f"{join_names(review.board, s['list_and'])} · {published} · {types}")
     points = [point for section in review.sections for point in section.learning_points]
     doc.heading(f"1. {headings[0]}")

@@ -9,7 +9,7 @@ from typing import Any
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
-from generator.templating import board_key
+from generator.templating import board_key, nation_string
 
 FACETS = ("theme", "type", "board", "nation", "year", "age", "agency")
 """The filters, in the order the page shows them; each is labelled by the string ``facet_<name>``."""
@@ -50,8 +50,8 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
         "theme": {key: content.themes[key].name for key in review.themes},
         "type": {key: content.review_types[key].name for key in review.review_type},
         "board": {board_key(name): name for name in review.board},
-        "nation": {board_key(review.nation): review.nation},
-        "year": {published.year_key: published.year.display(content.strings["not_dated"])},
+        "nation": {board_key(review.nation): content.strings[nation_string(review.nation)]},
+        "year": {published.year_key: published.year.display(content.strings["not_dated"], content.strings["months"])},
         "age": {key: content.age_groups[key].name for key in review.age_groups},
         "agency": {key: content.agencies[key].name for key in agencies},
     }

@@ -24,6 +24,7 @@ from generator.model.schema import (
     Settings,
     Subject,
 )
+from generator.pipeline.languages import TRANSLATABLE, WELSH_SEPARATOR
 from generator.pipeline.vocabularies import unknown_entry_message
 from generator.scaffold import EXAMPLE_ID, example_review_text
 
@@ -81,6 +82,8 @@ def guide_context(content: Content) -> dict[str, Any]:
         "plain_english_fields": field_docs(PlainEnglishSettings),
         "example": example_review_text(),
         "example_error": str(example_error(content)),
+        "translatable": sorted(TRANSLATABLE),
+        "welsh_separator": WELSH_SEPARATOR,
     }
 
 

@@ -27,7 +27,7 @@ def briefing_linked_data(content: Content, entry: ReviewEntry) -> dict[str, Any]
         "headline": review.title,
         "name": review.title,
         "description": review.summary,
-        "inLanguage": "en-GB",
+        "inLanguage": content.locale,
         "genre": [content.review_types[key].name for key in review.review_type],
         "author": [{"@type": "Organization", "name": name} for name in review.board],
         "publisher": {"@type": "Organization", "name": settings.board_name, "email": settings.contact_email},

@@ -6,6 +6,7 @@ context the template is given, and the content files it is made from."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any
 
 from generator.model import addresses
@@ -18,6 +19,11 @@ from generator.pipeline.render.linked_data import as_script_text, briefing_linke
 from generator.pipeline.render.page import PlannedPage
 from generator.pipeline.render.points import TaggedPoint, related_briefings, related_themes, tagged_points
 from generator.pipeline.render.sessions import review_session_pages, theme_session_page
+
+ENGLISH = "en"
+TEXT_LANGUAGE = "text_language"
+"""Front matter for the site's page template: the language of a page's text when it is not the
+page's own (the authors' guide, or a review not yet translated, on a Welsh page)."""
 
 SETTINGS = "content/settings.yml"
 REVIEWS = "content/reviews/"
@@ -38,7 +44,12 @@ def plan(content: Content) -> dict[str, PlannedPage]:
         addresses.ACCESSIBILITY: PlannedPage("accessibility.md.j2", {}, (SETTINGS,)),
         addresses.THEMES: PlannedPage("themes_index.md.j2", {}, (THEMES,)),
         addresses.REVIEW_TYPES: PlannedPage("review_types_index.md.j2", {}, (REVIEW_TYPES,)),
-        addresses.AUTHORS_GUIDE: PlannedPage("authors_guide.md.j2", guide_context(content), (MODEL, VOCABULARIES)),
+        addresses.AUTHORS_GUIDE: PlannedPage(
+            "authors_guide.md.j2",
+            guide_context(content),
+            (MODEL, VOCABULARIES),
+            {} if content.language == ENGLISH else {TEXT_LANGUAGE: ENGLISH},  # the guide is in English
+        ),
         addresses.BROWSE: PlannedPage("browse.md.j2", browse_context(content), (REVIEWS, VOCABULARIES)),
         addresses.OPEN_DATA: PlannedPage("data.md.j2", open_data_context(content), (SETTINGS, REVIEWS)),
     }
@@ -101,6 +112,9 @@ def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, Plan
         )
         pages[addresses.record(review_id)] = PlannedPage("record.md.j2", {"entry": entry, "fields": fields}, sources)
         pages.update(review_session_pages(content, entry, points_of_review[review_id]))
+        if entry.language != content.language:  # a review not yet translated: its text is marked as English
+            for path in addresses.review_page_addresses(review_id, make_pdfs=False):
+                pages[path] = replace(pages[path], meta={**pages[path].meta, TEXT_LANGUAGE: entry.language})
     return pages
 
 

@@ -51,7 +51,7 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
             title=review.title,
             link=addresses.link(here, addresses.briefing(review.id)),
             board=join_names(review.board, s["list_and"]),
-            published=or_not_dated(review.published).display(s["not_dated"]),
+            published=or_not_dated(review.published).display(s["not_dated"], s["months"]),
         ),
         "reading": reading,
         "groups": groups,
@@ -79,7 +79,7 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     groups = [
         PromptGroup(
             f"{entry.review.title} ({join_names(entry.review.board, s['list_and'])}, "
-            f"{or_not_dated(entry.review.published).display(s['not_dated'])})",
+            f"{or_not_dated(entry.review.published).display(s['not_dated'], s['months'])})",
             by_review[entry.review.id],
         )
         for entry in reviews

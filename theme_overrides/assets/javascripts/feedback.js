@@ -24,6 +24,8 @@
     // it is sent. A form sent without this script has none: the service knows it by its answers.
     if (!idField.value) idField.value = newId();
 
+    // The page's words for the script (data-* of #ll-feedback-messages). A site in English only
+    // gives no "required" or "needed" words, and the English ones here are used.
     function message(name, values) {
       var text = messages.getAttribute("data-" + name) || "";
       Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
@@ -71,7 +73,7 @@
         var text = "";
         var value = valueOf(wrapper);
         if (control && !value && control.required) {
-          text = "This is required.";
+          text = message("required") || "This is required.";
         } else if (control && value && control.validity && !control.validity.valid && control.type !== "radio") {
           text = control.validationMessage;
         }
@@ -83,7 +85,7 @@
         if (!partnerName || !valueOf(wrapper)) return;
         var partner = form.querySelector("[data-field='" + partnerName + "']");
         if (partner && !valueOf(partner)) {
-          var text = "Needed when “" + labelOf(wrapper) + "” is filled in.";
+          var text = message("needed", { label: labelOf(wrapper) }) || "Needed when “" + labelOf(wrapper) + "” is filled in.";
           showError(partner, text);
           problems.push({ wrapper: partner, text: text });
         }
