@@ -381,5 +381,6 @@ def test_the_service_answers_a_form_from_a_welsh_page_in_welsh(project: Project,
     assert f'<a href="{SITE_URL}cy/reviews/test-2024-child-a/">Yn ôl i&#x27;r briff</a>' in sent.text
     refused = post(client, valid_form(language="cy", people="lots"), as_json=False, origin=ORIGIN)
     assert refused.status_code == 400 and "Yn ôl i&#x27;r briff" in refused.text
+    assert ": rhif cyfan</li>" in refused.text  # what is wrong with the answer, in Welsh too
     english = post(client, valid_form(language="en", people="3"), as_json=False, origin=ORIGIN)
     assert '<html lang="en">' in english.text and "Thank you: your feedback has reached the board." in english.text

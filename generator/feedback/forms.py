@@ -19,7 +19,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import Field, File, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
-from generator.feedback.pages import fill_text
+from generator.model.strings import fill_text
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 URLENCODED = FORM_TYPES[0]

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import jinja2
 from markupsafe import Markup
 
+from generator.model.strings import fill_text
 from generator.templating import environment
 
 TEMPLATE_CACHE_SIZE = 20
@@ -30,18 +31,6 @@ def escape(value: object) -> Markup:
     if hasattr(value, "__html__"):
         return Markup(value)
     return Markup(html.escape(str(value)))
-
-
-def fill_text(template: str, **values: object) -> str:
-    """``template`` with its ``{placeholders}`` filled in by ``values``. Without values (a string
-    with no placeholders) it is used as written, braces and all, as the content check expects; so
-    it is, too, should a rewording with a placeholder it does not have ever get past that check."""
-    if not values:
-        return template
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        return template
 
 
 def fill(template: str, **values: object) -> Markup:

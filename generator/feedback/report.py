@@ -59,11 +59,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator.build import Project, check
-from generator.feedback.pages import fill_text, render
+from generator.feedback.pages import render
 from generator.feedback.store import Submission, read_submissions
 from generator.feedback.tally import Aggregates, Group, Tally, aggregate, summary
 from generator.model.content import Content
 from generator.model.feedback_form import LANGUAGE, reflection_questions
+from generator.model.strings import fill_text
 
 FIXED_COLUMNS = ("id", "received_at", "briefing")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

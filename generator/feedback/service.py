@@ -153,7 +153,7 @@ class FeedbackService:
             self.reader.form_type(content_type)  # before reading the body
             body = await self.reader.read_body(request)
             form = self.reader.parse(content_type, body)
-            clean = check_submission(form, self.content)
+            clean = check_submission(form, self.edition_of(form))  # its problems in the form's language
         except Refused as refused:
             briefing = (form.get(BRIEFING) or [""])[0]
             if refused.status == 429 and not wants_json(request):

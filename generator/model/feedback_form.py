@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator.model.content import Content, ReviewEntry
 from generator.model.schema import EMAIL_PATTERN, FeedbackSettings
+from generator.model.strings import fill_text
 
 BRIEFING = "briefing"
 """The hidden field naming the briefing (its review id)."""
@@ -133,44 +134,51 @@ def check_submission(form: Mapping[str, Sequence[str]], content: Content) -> dic
     clean = {BRIEFING: briefing, SUBMISSION_ID: submission_id, LANGUAGE: language}
     for field in fields:
         value = given.get(field.name, "").replace("\r\n", "\n").strip()
-        problem = _problem(field, value)
+        problem = _problem(field, value, content.strings)
         if problem:
             errors[field.name] = problem
         clean[field.name] = value
     for field in fields:
         if field.requires and clean.get(field.name) and not clean.get(field.requires):
             partner = next(other for other in fields if other.name == field.requires)
-            errors.setdefault(field.requires, f"needed when '{field.label}' is filled in: {partner.label}")
+            needed = fill_text(
+                content.strings["feedback_problem_needed_when"], label=field.label, partner=partner.label
+            )
+            errors.setdefault(field.requires, needed)
     if errors:
         raise SubmissionRejected(errors)
     return clean
 
 
-def _problem(field: FormField, value: str) -> str:
-    """What is wrong with one answer, or ``""``."""
+def _problem(field: FormField, value: str, strings: Mapping[str, str]) -> str:
+    """What is wrong with one answer, in the words of the site's language, or ``""``."""
+
+    def said(key: str, **values: object) -> str:
+        return fill_text(strings[f"feedback_problem_{key}"], **values)
+
     if not value:
-        return "this is required" if field.required else ""
+        return said("required") if field.required else ""
     if len(value) > field.max_length:
-        return f"at most {field.max_length} characters, not {len(value)}"
+        return said("too_long", limit=field.max_length, length=len(value))
     if "\x00" in value:
-        return "contains characters that are not text"
+        return said("not_text")
     if field.kind == "date":
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
-            return "a date as YYYY-MM-DD"
+            return said("date")
     elif field.kind == "number":
         if not re.fullmatch(r"-?\d{1,9}", value):
-            return "a whole number"
+            return said("number")
         number = int(value)
         if field.minimum is not None and number < field.minimum:
-            return f"at least {field.minimum}"
+            return said("at_least", minimum=field.minimum)
         if field.maximum is not None and number > field.maximum:
-            return f"at most {field.maximum}"
+            return said("at_most", maximum=field.maximum)
     elif field.kind == "choice" and value not in field.choices:
-        return f"one of: {', '.join(field.choices)}"
+        return said("choice", choices=", ".join(field.choices))
     elif field.kind == "email" and not _EMAIL.match(value):
-        return "an e-mail address such as name@example.org"
+        return said("email")
     elif field.kind == "consent" and value != "yes":
-        return "tick the box or leave it empty"
+        return said("consent")
     return ""

@@ -35,3 +35,15 @@ def placeholders(text: str) -> set[str]:
     """The ``{name}`` placeholders in ``text``; raise ``ValueError`` if its braces do not pair up
     (a lone ``{`` or ``}``)."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def fill_text(template: str, **values: object) -> str:
+    """``template`` with its ``{placeholders}`` filled in by ``values``. Without values (a string
+    with no placeholders) it is used as written, braces and all, as the content check expects; so
+    it is, too, should a rewording with a placeholder it does not have ever get past that check."""
+    if not values:
+        return template
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return template
