@@ -121,6 +121,8 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
                 "key": key,
                 "theme": theme,
                 "points": found,
+                "reviews_sharing": len({tagged.entry.review.id for tagged in found}),
+                "boards_sharing": len({board for tagged in found for board in tagged.entry.review.board}),
                 "questions": list(dict.fromkeys(q.question for tagged in found for q in tagged.point.questions)),
                 "related_themes": related_themes(content, key, found),
             },
