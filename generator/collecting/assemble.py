@@ -104,7 +104,9 @@ def assemble(
                 _plain(record.title if record else about.review_title),
                 record.published if record else about.published,
             )
-            if identity in by_identity:
+            if identity in by_identity:  # another board's copy: its keys are still checked
+                for other in items:
+                    mapped(source.source.key, "theme", themes, other.theme_keys, other.themes)
                 known = by_identity[identity]
                 known.data["board"] = list(dict.fromkeys([*known.data["board"], *about.boards]))
                 known.data["collected_from"].append(provenance)
