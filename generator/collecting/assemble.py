@@ -17,6 +17,8 @@ from generator.model.open_data import LearningData, LearningItem, ReviewRecord
 from generator.model.schema import CollectionSource
 from generator.suggest import nearest
 
+DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's safe dumper where installed (many times quicker), else PyYAML's: the same YAML."""
 MARKER = "# Collected by briefings collect"
 """The first line of every review file a collect writes: such files are replaced at every collect."""
 
@@ -41,7 +43,16 @@ class Mapper:
             for synonym in getattr(entry, "synonyms", []):
                 self.aliases.setdefault(synonym, key)
 
+        self.found: dict[tuple[str | None, str | None], str | None] = {}
+
     def find(self, key: str | None, name: str | None) -> str | None:
+        """The collection's key for a board's ``key`` (or, given none, its ``name``); ``None`` if
+        nothing is near enough. Worked out once for each key and name."""
+        if (key, name) not in self.found:
+            self.found[key, name] = self._find(key, name)
+        return self.found[key, name]
+
+    def _find(self, key: str | None, name: str | None) -> str | None:
         if key in self.keys:
             return key
         for said in (name, key):
@@ -253,5 +264,5 @@ def _review_data(
 
 def _file_text(review: _Review, strings: dict[str, str]) -> str:
     note = strings["generated_note"].format(sources=f"collected/{review.source}/learning.json")
-    front = yaml.safe_dump(review.data, allow_unicode=True, sort_keys=False, width=100_000)
+    front = yaml.dump(review.data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=100_000)
     return f"---\n{MARKER}: {note}\n# Replaced at every collect: edit the board's own briefing, not this file.\n{front}---\n{review.case_summary.strip()}\n"
