@@ -63,11 +63,9 @@ def collection_project(root: Path, sample: dict) -> Project:
         item["theme_keys"] = ["info-sharing" if key == "information-sharing" else key for key in item["theme_keys"]]
     cornwall["items"][0]["theme_keys"].append("made-up")
     cornwall["items"][0]["themes"].append("Something unmapped")
-    boards = {
-        "a": board_data(sample, BOARD_A, "Board A"),
-        "b": board_data(sample, others, "Board B"),
-        "c": cornwall,
-    }
+    board_b = board_data(sample, others, "Board B")
+    board_b["items"][0]["text"] += " See [our protocol](../guide/protocol.md)."  # a page of the board's own site
+    boards = {"a": board_data(sample, BOARD_A, "Board A"), "b": board_b, "c": cornwall}
     for name, data in boards.items():
         (root / "boards" / name).mkdir(parents=True)
         (root / "boards" / name / "learning.json").write_text(json.dumps(data), encoding="utf-8")
@@ -89,6 +87,11 @@ def collected(tmp_path_factory: pytest.TempPathFactory, sample_data: dict) -> tu
     result = CliRunner().invoke(main, ["collect", "--project", str(project.root)])
     assert result.exit_code == 0, result.output
     return project, result.output
+
+
+def board_b_first(project: Project) -> str:
+    data = json.loads((project.root / "boards" / "b" / "learning.json").read_text(encoding="utf-8"))
+    return data["items"][0]["review_id"]
 
 
 def front_matter(path: Path) -> dict:
@@ -133,6 +136,8 @@ def test_collect_builds_the_boards_and_reports_the_broken_source_and_unmapped_ke
             "licence_url": OGL,
         }
     ]
+    first_of_b = (project.content_dir / "reviews" / f"{board_b_first(project)}.md").read_text(encoding="utf-8")
+    assert "See our protocol." in first_of_b and "protocol.md" not in first_of_b
     # Board B gives relative addresses and no site address: its provenance has no link.
     assert "url" not in front_matter(project.content_dir / "reviews" / "wiltshire-child-k.md")["collected_from"][0]
 

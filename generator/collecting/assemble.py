@@ -157,8 +157,35 @@ def assemble(
             review = _Review(data, record.case_summary if record else strings["collected_no_case_summary"], key)
             by_identity[identity] = by_id[review_id] = review
     for review_id, review in by_id.items():
+        review.data = _links_kept(review.data, set(by_id))
+        review.case_summary = _links_kept(review.case_summary, set(by_id))
         result.files[f"{review_id}.md"] = _file_text(review, strings)
     return result
+
+
+LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+"""A Markdown link: its text and its target."""
+
+
+def _links_kept(value: Any, collected: set[str]) -> Any:
+    """``value`` (text, or lists and mappings of it) with every link into the board's own site
+    that does not lead to a briefing of the collection made plain text (its words kept), so that
+    the collection's link check has nothing to refuse. Full addresses are kept as they are."""
+    if isinstance(value, dict):
+        return {key: _links_kept(item, collected) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_links_kept(item, collected) for item in value]
+    if not isinstance(value, str) or "](" not in value:
+        return value
+
+    def keep(link: re.Match[str]) -> str:
+        text, target = link.groups()
+        if target.startswith(("https://", "http://", "mailto:")):
+            return link.group()
+        briefing = re.fullmatch(r"(?:\.\./reviews/|)([a-z0-9-]+)\.md(#[\w-]+)?", target)
+        return link.group() if briefing and briefing.group(1) in collected else text
+
+    return LINK.sub(keep, value)
 
 
 def _plain(title: str) -> str:
