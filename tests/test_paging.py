@@ -45,7 +45,7 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
     # Rendered at the usual size, the first page alone has every point, in the same order.
     assert found == points_on(render(check(sample_site))[first])
     for number, page in enumerate(mine, start=1):
-        nav = re.search(r'<nav class="ll-pager".*</nav>', pages[page]).group()
+        nav = re.search(r"<nav class=\"ll-pager\".*</nav>", pages[page]).group()
         assert f"Page {number} of {len(mine)}" in nav
         linked = [addresses.resolve(page, link) for link in re.findall(r"\]\(([^)]+)\)", nav)]
         assert set(linked) | {page} == set(mine)
