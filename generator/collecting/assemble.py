@@ -42,6 +42,9 @@ class Mapper:
             self.aliases[entry.name] = key
             for synonym in getattr(entry, "synonyms", []):
                 self.aliases.setdefault(synonym, key)
+        self.said = {_plain(said): key for said, key in reversed([*((k, k) for k in self.keys), *self.aliases.items()])}
+        """Every key, name and synonym as said (case and punctuation aside): a word the same as
+        one of them is found without comparing it with every other."""
 
         self.found: dict[tuple[str | None, str | None], str | None] = {}
 
@@ -55,6 +58,9 @@ class Mapper:
     def _find(self, key: str | None, name: str | None) -> str | None:
         if key in self.keys:
             return key
+        for said in (name, key):
+            if said and _plain(said) in self.said:
+                return self.said[_plain(said)]
         for said in (name, key):
             if said and (found := nearest(said, self.keys, self.aliases)):
                 return found

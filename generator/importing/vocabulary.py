@@ -29,7 +29,7 @@ class Vocabularies:
 def project_vocabularies(content_dir: Path) -> Vocabularies:
     """The vocabularies of the project at ``content_dir`` (entries with errors are left out:
     ``check`` reports those)."""
-    raw: RawContent = load(content_dir)
+    raw: RawContent = load(content_dir, reviews=False)
     sets = chosen_sets(raw.settings, raw.shipped)
     ignored: list[ContentError] = []
 
