@@ -23,8 +23,12 @@ MARKER = "# Collected by briefings collect"
 """The first line of every review file a collect writes: such files are replaced at every collect."""
 
 
-FILES = {"theme": "themes.yml", "review type": "review_types.yml", "agency": "agencies.yml"}
-"""The collection's vocabulary file for each kind of key."""
+FILES = {
+    "theme": ("themes", "themes.yml"),
+    "review type": ("review types", "review_types.yml"),
+    "agency": ("agencies", "agencies.yml"),
+}
+"""Each kind of key: its plural, and the collection's vocabulary file of it."""
 
 
 class Named(Protocol):
@@ -103,7 +107,7 @@ def assemble(
                     reported.add((source, kind, key or name))
                     result.notes.append(
                         f"{source}: {kind} '{key or name}' ({name}) matches nothing in the collection's "
-                        f"{kind}s; add it to content/vocabularies/{FILES[kind]}, or give one of its entries "
+                        f"{FILES[kind][0]}; add it to content/vocabularies/{FILES[kind][1]}, or give one of its entries "
                         f"'{name}' as a synonym"
                     )
             elif target not in found:
@@ -113,8 +117,9 @@ def assemble(
     for source in fetched:
         if source.data is None:
             continue
+        records = {record.id: record for record in source.data.reviews}
         for review_id, items in _by_review(source.data).items():
-            record = next((r for r in source.data.reviews if r.id == review_id), None)
+            record = records.get(review_id)
             about = items[0]
             provenance = _provenance(source.source, source.data, record, about)
             identity = (
