@@ -5,8 +5,9 @@ nothing changed, and again with one board's file changed.
     .venv/bin/python benchmarks/bench_collect.py --reviews 5000 --boards 150 --out benchmarks/results/collect.md
 
 The boards' files are made from one synthetic corpus (benchmarks/synthetic.py): its open data,
-split by review among B boards. Each collect runs in this process, timed by the wall clock
-(``--build`` also times ``briefings build`` of the collection, PDFs off, in a fresh process).
+split by review among B boards. Each collect is ``briefings collect --no-build`` in a fresh
+process, timed by the wall clock, and the peak memory is the largest of those processes'
+(``--build`` also times ``briefings build`` of the collection, PDFs off).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -30,7 +32,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import make_corpus, project_skeleton  # noqa: E402
 
 from generator.build import Project, check  # noqa: E402
-from generator.collecting.run import collect  # noqa: E402
 from generator.pipeline.open_data import open_data  # noqa: E402
 
 
@@ -54,10 +55,21 @@ def boards_files(corpus: Path, boards: int, out: Path) -> list[str]:
     return lines
 
 
-def timed(work) -> tuple[float, object]:
+def run(root: Path, *command: str) -> tuple[float, str]:
+    """``briefings COMMAND --project ROOT`` in a fresh process: its wall time and output."""
     start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *command, "--project", str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    return time.perf_counter() - start, done.stdout
+
+
+def written(output: str) -> int:
+    return int(re.search(r"(\d+) review file\(s\) written", output).group(1))
 
 
 def main() -> None:
@@ -74,21 +86,20 @@ def main() -> None:
         sources = boards_files(corpus, arguments.boards, work / "boards")
         root = project_skeleton(work / "collection", "make_pdfs: false\nmake_word: false")
         (root / "content" / "collection.yml").write_text("\n".join(sources) + "\n", encoding="utf-8")
-        seconds, first = timed(lambda: collect(root))
-        rows.append(("first collect", seconds, len(first.written)))
-        seconds, again = timed(lambda: collect(root))
-        rows.append(("again, nothing changed", seconds, len(again.written)))
+        seconds, output = run(root, "collect", "--no-build")
+        rows.append(("first collect", seconds, written(output)))
+        seconds, output = run(root, "collect", "--no-build")
+        rows.append(("again, nothing changed", seconds, written(output)))
         changed = work / "boards" / "board-1" / "learning.json"
         changed.write_text(changed.read_text(encoding="utf-8").replace('"summary": "', '"summary": "Edited. ', 1))
-        seconds, one = timed(lambda: collect(root))
-        rows.append(("again, one board's file changed", seconds, len(one.written)))
+        seconds, output = run(root, "collect", "--no-build")
+        rows.append(("again, one board's file changed", seconds, written(output)))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         if arguments.build:
-            command = [sys.executable, "-m", "generator", "build", "--project", str(root)]
-            seconds, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True, cwd=REPO))
+            seconds, _ = run(root, "build")
             rows.append(("briefings build of the collection (PDFs off)", seconds, arguments.reviews))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         f"# Collecting {arguments.reviews} reviews from {arguments.boards} boards",
         "",
@@ -100,7 +111,7 @@ def main() -> None:
         "| --- | ---: | ---: |",
         *(f"| {name} | {seconds:.1f} | {written} |" for name, seconds, written in rows),
         "",
-        f"Peak memory of the collecting process: {peak:.0f} MB.",
+        f"Peak memory of a collect: {peak:.0f} MB.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)
