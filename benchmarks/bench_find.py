@@ -1,11 +1,18 @@
-"""Measure finding the learning at scale: search index, browse page, and their speed in Chromium.
+"""Measure finding the learning at scale: the search index, the browse page, and their speed in Chromium.
 
-    .venv/bin/python benchmarks/bench_find.py --reviews 2000
+    .venv/bin/python benchmarks/bench_find.py --reviews 1000 --corpus /tmp/corpus-1000
 
-Makes a synthetic corpus (benchmarks/synthetic.py), builds it, then reports: the build time,
-the search index size (raw and gzip) in all and per review, the browse page size (raw and gzip),
-and in headless Chromium (Debian's /usr/bin/chromium) the median over --runs page loads of the
-time from navigation to the first search result, and to a filtered browse list.
+Makes a synthetic corpus (benchmarks/synthetic.py) in --corpus and builds it, unless that folder
+holds a build already (then it is measured as it is; --rebuild builds again). It reports: the
+build time; the search indexing inside it (Pagefind, timed around the site stage's indexing
+step) and the indexer's peak memory (the largest resident size of any child process of the
+build: the Pagefind binary, PDFs being off); the index on disk (files and bytes); the browse
+page's size; and in headless Chromium (Debian's /usr/bin/chromium) the median over --runs
+fresh page loads of: the time from navigation to the first search result, the bytes fetched for
+search until then (scripts, index and results, the page itself not counted) and for a second
+query, the tab's memory (resident size of its renderer process, the search worker included)
+after the second query, and the time to a filtered browse list. --reindex indexes an already
+built corpus again with the current code, without building it again (see ``reindex``).
 """
 
 from __future__ import annotations
@@ -13,11 +20,14 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import json
+import os
+import resource
 import statistics
 import sys
-import tempfile
 import threading
 import time
+import uuid
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,6 +38,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import make_corpus  # noqa: E402
 
 from generator.build import Project, build  # noqa: E402
+from generator.pipeline import site as site_stage  # noqa: E402
+
+FIGURES = "bench-find-build.json"
+"""Where the build's figures are kept in the corpus folder, so that a later run can reuse them."""
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -40,28 +54,169 @@ def sizes(path: Path) -> tuple[int, int]:
     return len(data), len(gzip.compress(data, 6))
 
 
-def browser_times(site: Path, runs: int, query: str, filters: str) -> dict[str, float]:
+def timed_build(project: Project) -> dict[str, float]:
+    """Build ``project``; time the whole build and the search indexing inside it."""
+    indexing: list[float] = []
+    original = site_stage.write_search_index
+
+    def timed(records, site_dir):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        count = original(records, site_dir)
+        indexing.append(time.perf_counter() - start)
+        indexing.append(count)
+        return count
+
+    site_stage.write_search_index = timed
+    try:
+        start = time.perf_counter()
+        build(project)
+        seconds = time.perf_counter() - start
+    finally:
+        site_stage.write_search_index = original
+    child_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    self_peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "build (s)": round(seconds, 1),
+        "search indexing in the build (s)": round(indexing[0], 1) if indexing else 0.0,
+        "search records": indexing[1] if indexing else 0,
+        "indexer peak memory (MB)": round(child_peak_kb / 1024),
+        "build process peak memory (MB)": round(self_peak_kb / 1024),
+    }
+
+
+def reindex(project: Project, built: dict) -> dict:
+    """Index an already built site again with the current code (records read back from its
+    index, the search scripts copied in from theme_overrides): for measuring a change to the
+    indexing or the search scripts without building thousands of pages again. The build time
+    is then the first build's, with its indexing time replaced by this one's."""
+    from generator.model import addresses
+    from generator.pipeline.search_index import SearchRecord, write_search_index
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from pagefind_index import published_records
+
+    records = []
+    for record in published_records(project.site_dir):
+        text = record["text"].removeprefix(record["title"]).lstrip(". ")
+        if addresses.is_indexed_by_intro(record["page"]):
+            if record["location"] != record["page"]:
+                continue
+            text = text[:1500]
+        page_title = record["title"] if record["location"] == record["page"] else ""
+        records.append(
+            SearchRecord(record["location"], record["title"], text, record["page"], page_title, record["filters"])
+        )
+    for script in (REPO / "theme_overrides" / "assets" / "javascripts").glob("search-*.js"):
+        (project.site_dir / "assets" / "javascripts" / script.name).write_bytes(script.read_bytes())
+    start = time.perf_counter()
+    count = write_search_index(records, project.site_dir)
+    seconds = time.perf_counter() - start
+    first_build = built["build (s)"] - built["search indexing in the build (s)"]
+    return {
+        "build (s)": round(first_build + seconds, 1),
+        "search indexing in the build (s)": round(seconds, 1),
+        "search records": count,
+        "indexer peak memory (MB)": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "build process peak memory (MB)": built["build process peak memory (MB)"],
+        "indexed again (figures of the first build)": json.dumps(built),
+    }
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [file for file in path.rglob("*") if file.is_file()]
+    return len(files), sum(file.stat().st_size for file in files)
+
+
+def renderer_rss_mb(marker: str) -> float:
+    """The largest resident size among the renderer processes of the browser started with
+    ``marker`` on its command line (one tab is open: its renderer)."""
+
+    def cmdline(pid: str) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="ignore")
+        except OSError:
+            return ""
+
+    def parent(pid: str) -> str:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            return ""
+
+    pids = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    browsers = {pid for pid in pids if marker in cmdline(pid) and "--type=" not in cmdline(pid)}
+    largest = 0
+    for pid in pids:
+        if "--type=renderer" not in cmdline(pid):
+            continue
+        ancestor, hops = pid, 0
+        while ancestor not in browsers and ancestor not in ("", "0", "1") and hops < 10:
+            ancestor, hops = parent(ancestor), hops + 1
+        if ancestor in browsers:
+            status = Path(f"/proc/{pid}/status").read_text()
+            largest = max(
+                largest, int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
+            )
+    return largest / 1024
+
+
+def type_query(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Put ``query`` in the search box as a person types it (Material searches on key release)."""
+    box = page.locator("input.md-search__input")
+    box.fill(query[:-1])
+    box.press_sequentially(query[-1])
+
+
+def browser_figures(site: Path, runs: int, queries: tuple[str, str], filters: str) -> dict[str, float | str]:
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    search_times, browse_times = [], []
+    marker = f"--ll-bench={uuid.uuid4().hex}"
+    first_times, first_bytes, next_bytes, memory, browse_times = [], [], [], [], []
+    shown = ""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", marker],
         )
         for _ in range(runs):
-            page = browser.new_page()
+            context = browser.new_context()  # a fresh cache each time
+            page = context.new_page()
+            fetched: list[int] = []
+
+            def count(response, fetched=fetched) -> None:  # type: ignore[no-untyped-def]
+                url = response.url
+                if "/search" in url or "pagefind" in url or "/workers/" in url or "/lunr/" in url:
+                    try:
+                        fetched.append(len(response.body()))
+                    except Exception:
+                        pass
+
+            context.on("response", count)
             start = time.perf_counter()
             page.goto(base)
             page.locator(".md-search__input").click()
-            page.locator("input.md-search__input").fill(query)
-            page.locator(".md-search-result__item").first.wait_for(timeout=600_000)
-            search_times.append(time.perf_counter() - start)
-            page.close()
-            page = browser.new_page()
+            type_query(page, queries[0])
+            page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
+            first_times.append(time.perf_counter() - start)
+            page.wait_for_timeout(300)  # responses still arriving for the first query
+            first_bytes.append(sum(fetched))
+            before = len(fetched)
+            type_query(page, queries[1])
+            page.wait_for_function(
+                "q => document.querySelector('.md-search-result__meta').textContent.match(/\\d+ matching|No matching/)"
+                " && document.querySelector('input.md-search__input').value === q",
+                arg=queries[1],
+                timeout=120_000,
+            )
+            page.wait_for_timeout(500)
+            next_bytes.append(sum(fetched[before:]))
+            memory.append(renderer_rss_mb(marker))
+            context.close()
+            context = browser.new_context()
+            page = context.new_page()
             start = time.perf_counter()
             page.goto(base + "browse/?" + filters)
             page.wait_for_function(
@@ -69,11 +224,14 @@ def browser_times(site: Path, runs: int, query: str, filters: str) -> dict[str, 
             )
             browse_times.append(time.perf_counter() - start)
             shown = page.locator("#ll-browse-status").inner_text()
-            page.close()
+            context.close()
         browser.close()
     server.shutdown()
     return {
-        "load to first search result (s)": statistics.median(search_times),
+        "load to first search result (s)": statistics.median(first_times),
+        "bytes fetched for search to the first result (KB)": statistics.median(first_bytes) / 1e3,
+        "bytes fetched for the next query (KB)": statistics.median(next_bytes) / 1e3,
+        "tab memory after two queries (MB)": statistics.median(memory),
         "load to filtered browse list (s)": statistics.median(browse_times),
         "browse status": shown,
     }
@@ -81,33 +239,48 @@ def browser_times(site: Path, runs: int, query: str, filters: str) -> dict[str, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reviews", type=int, default=2000)
+    parser.add_argument("--reviews", type=int, default=1000)
+    parser.add_argument("--corpus", type=Path, help="folder to keep the built corpus in (reused if built)")
+    parser.add_argument("--rebuild", action="store_true", help="build again even if --corpus holds a build")
+    parser.add_argument("--reindex", action="store_true", help="index the built site again with the current code")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query", default="fathers assessment")
+    parser.add_argument("--next-query", default="neglect chronology")
     parser.add_argument("--filters", default="theme=invisible-fathers&theme=domestic-abuse&type=scr&agency=police")
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        project = Project(make_corpus(Path(folder) / "corpus", arguments.reviews))
-        start = time.perf_counter()
-        build(project)
-        build_seconds = time.perf_counter() - start
-        index_raw, index_gzip = sizes(project.site_dir / "search" / "search_index.json")
-        browse_raw, browse_gzip = sizes(project.site_dir / "browse" / "index.html")
-        timings = browser_times(project.site_dir, arguments.runs, arguments.query, arguments.filters)
+    folder = arguments.corpus or Path(f"/tmp/ll-bench-find-{arguments.reviews}")
+    project = Project(folder)
+    figures_file = folder / FIGURES
+    if arguments.rebuild or not figures_file.exists():
+        make_corpus(folder, arguments.reviews)
+        figures_file.write_text(json.dumps(timed_build(project)), encoding="utf-8")
+    built = json.loads(figures_file.read_text(encoding="utf-8"))
+    if arguments.reindex:
+        built = reindex(project, built)
+    files, index_bytes = folder_size(project.site_dir / "pagefind")
+    material_raw, _ = sizes(project.site_dir / "search" / "search_index.json")
+    browse_raw, browse_gzip = sizes(project.site_dir / "browse" / "index.html")
+    timings = browser_figures(
+        project.site_dir, arguments.runs, (arguments.query, arguments.next_query), arguments.filters
+    )
+    parts = json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))
     n = arguments.reviews
     rows = [
         ("reviews", n),
-        ("build (s)", round(build_seconds, 1)),
-        ("search index raw (MB)", round(index_raw / 1e6, 2)),
-        ("search index gzip (MB)", round(index_gzip / 1e6, 2)),
-        ("search index per review raw (KB)", round(index_raw / n / 1e3, 1)),
-        ("search index per review gzip (KB)", round(index_gzip / n / 1e3, 1)),
+        *built.items(),
+        (
+            "indexing share of the build (%)",
+            round(100 * built["search indexing in the build (s)"] / built["build (s)"]),
+        ),
+        ("parts of the index", 1 + len(parts["parts"]) if isinstance(parts, dict) else 1 + len(parts)),
+        ("search index on disk (files)", files),
+        ("search index on disk (MB)", round(index_bytes / 1e6, 1)),
+        ("Material's search_index.json (bytes)", material_raw),
         ("browse page raw (MB)", round(browse_raw / 1e6, 2)),
         ("browse page gzip (MB)", round(browse_gzip / 1e6, 2)),
-        ("browse data per review raw (KB)", round(browse_raw / n / 1e3, 2)),
     ] + [(key, round(value, 2) if isinstance(value, float) else value) for key, value in timings.items()]
     for key, value in rows:
-        print(f"{key:<36} {value}")
+        print(f"{key:<52} {value}")
 
 
 if __name__ == "__main__":

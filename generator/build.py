@@ -11,7 +11,8 @@ from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import print_documents
 from generator.pipeline.render import render
-from generator.pipeline.site import build_site
+from generator.pipeline.render.browse import search_filter_labels, search_filters
+from generator.pipeline.site import SplitSearch, build_site
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
@@ -70,5 +71,9 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
     """The whole build: content to pages to ``site/``."""
     content, report = generate(project, strict=strict)
-    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings)
+    strings = content.strings
+    search = SplitSearch(
+        search_filters(content), search_filter_labels(content), strings["search_filter_any"], strings["browse_filters"]
+    )
+    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings, search=search)
     return content, report

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from conftest import REPO
 from content_facts import normalise, points_for_agency, recommendations_for_agency, reviews, text_of
+from pagefind_index import published_records
 
 from generator.build import Project
 
@@ -31,7 +31,8 @@ AGENCIES = sorted(
 
 
 def index(project: Project) -> list[dict]:
-    return json.loads((project.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    """The published site's search records (Pagefind's index, as the browser gets it)."""
+    return published_records(project.site_dir)
 
 
 def test_every_learning_point_is_its_own_search_section(sample_site: Project) -> None:

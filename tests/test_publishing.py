@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -55,10 +56,8 @@ def text_of(path: Path) -> str:
     if path.suffix == ".docx":
         with zipfile.ZipFile(path) as document:
             return " ".join(document.read(name).decode("utf-8", errors="ignore") for name in document.namelist())
-    if path.suffix == ".gz":
-        import gzip
-
-        return gzip.decompress(path.read_bytes()).decode("utf-8")
+    if path.suffix == ".gz" or path.suffix.startswith(".pf_"):  # gzip, and the search index's files
+        return gzip.decompress(path.read_bytes()).decode("utf-8", errors="ignore")
     return path.read_bytes().decode("utf-8", errors="ignore")
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from conftest import REPO
 from content_facts import normalise, points_on_theme, reviews, text_of
+from pagefind_index import published_records
 
 from generator.build import Project, check
 
@@ -40,7 +40,8 @@ def page_text(project: Project, *parts: str) -> str:
 
 
 def search_docs(project: Project) -> list[dict]:
-    return json.loads((project.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    """The published site's search records (Pagefind's index, as the browser gets it)."""
+    return published_records(project.site_dir)
 
 
 def test_the_sample_has_the_five_seed_reviews_and_every_new_kind() -> None:

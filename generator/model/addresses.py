@@ -117,6 +117,20 @@ def is_copy_of_learning(path: str) -> bool:
     return path.startswith(("sessions/", "seven-minute/", "records/")) and not path.endswith("index.md")
 
 
+def is_indexed_by_intro(page_url: str) -> bool:
+    """Theme, agency and type-of-review pages, the list of briefings and the sessions page gather
+    learning or lists from many briefings: search indexes them by their heading and intro only,
+    so a search for their name finds them and a search for a point lands on its briefing."""
+    parts = page_url.strip("/").split("/")
+    return page_url in ("sessions/", "reviews/") or (len(parts) == 2 and parts[0] in ("themes", "agencies", "types"))
+
+
+def site_url(path: str) -> str:
+    """The address in the built site of the page at ``path`` (``reviews/x.md`` -> ``reviews/x/``)."""
+    stem = path.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
 def point_anchor(section_number: int, point_number: int) -> str:
     """The id of a learning point on its briefing page (both numbers count from 1)."""
     return f"lp-{section_number}-{point_number}"

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.search_index import search_records, write_search_index
 
 
 class _Collect(logging.Handler):
@@ -73,6 +75,39 @@ def add_pack_pages(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@dataclass(frozen=True)
+class SplitSearch:
+    """What the published site's search (Pagefind's split index) needs from the content."""
+
+    filters: dict[str, dict[str, list[str]]]
+    """Each briefing's values for the search filters, by its address in the site."""
+    labels: dict[str, str]
+    """The filters' names, by key."""
+    any_label: str
+    """What a filter says when nothing is chosen in it."""
+    heading: str
+    """What the filters are called in the search dialog."""
+
+
+class TakeSearchEntries(BasePlugin):
+    """Takes the entries Material's search plugin gathered from the pages before it writes them,
+    so that its ``search_index.json`` is written empty (the browser fetches only Pagefind's
+    index) and the entries go to Pagefind instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict] = []
+
+    @event_priority(100)  # before Material's search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        entries = internals.search_entries(config)
+        self.entries = list(entries)
+        entries.clear()
+
+
+SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
+"""Points Material's search box at the Pagefind worker and adds the filters (theme_overrides)."""
+
 OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
 """The iframe-worker shim (npm ``iframe-worker``, MIT licence, beside it) for search on file://."""
 
@@ -96,10 +131,17 @@ def config_overrides(settings: Settings) -> dict:
 
 
 def build_site(
-    config_file: Path, site_dir: Path, source_date_epoch: int | None, settings: Settings, pack_pages: bool = True
+    config_file: Path,
+    site_dir: Path,
+    source_date_epoch: int | None,
+    settings: Settings,
+    pack_pages: bool = True,
+    search: SplitSearch | None = None,
 ) -> None:
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
-    ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same."""
+    ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same.
+    With ``search`` (and not ``offline``), the site searches Pagefind's split index, written
+    into the new site before it replaces the old; otherwise Material's own search."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
@@ -112,9 +154,28 @@ def build_site(
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **config_overrides(settings))
+        overrides = config_overrides(settings)
+        split = search is not None and not settings.offline
+        if split and search is not None:
+            overrides.setdefault("extra", {})["split_search"] = {
+                "filters": list(search.labels.items()),  # a list: the order they are shown in
+                "any": search.any_label,
+                "heading": search.heading,
+            }
+        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
+        taken = TakeSearchEntries()
+        if split:
+            config.plugins["learning-lessons/take-search-entries"] = taken
         mkdocs_build(add_pack_pages(config) if pack_pages else config)
-    except (MkDocsException, SystemExit, OSError) as error:
+        if split and search is not None:
+            write_search_index(search_records(taken.entries, search.filters), staging)
+    except internals.InternalsChanged as change:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildError(
+            f"the site build failed: the search index could not be made, as {change} (an upgrade of "
+            "MkDocs or Material?); install the versions in pyproject.toml"
+        ) from None
+    except (MkDocsException, SystemExit, OSError, SiteBuildError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         details = "\n".join(f"  {message}" for message in collected.messages)
         raise SiteBuildError(f"the site build failed: {error}\n{details}".rstrip()) from None

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
 from generator.templating import board_key
@@ -56,6 +57,26 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
         "age": {key: content.age_groups[key].name for key in review.age_groups},
         "agency": {key: content.agencies[key].name for key in agencies},
     }
+
+
+SEARCH_FACETS = ("theme", "type", "board", "year")
+"""The filters offered inside search, from the same values as the browse page's."""
+
+
+def search_filters(content: Content) -> dict[str, dict[str, list[str]]]:
+    """Each briefing's values for the search filters, by its address in the site:
+    ``{"reviews/x/": {"theme": ["Neglect", ...], ...}}`` (labels, as the browse page shows them)."""
+    filters = {}
+    for entry in content.reviews:
+        values = facet_values(content, entry)
+        url = addresses.site_url(addresses.briefing(entry.review.id))
+        filters[url] = {facet: sorted(values[facet].values()) for facet in SEARCH_FACETS}
+    return filters
+
+
+def search_filter_labels(content: Content) -> dict[str, str]:
+    """The search filters' names, as the browse page labels them."""
+    return {facet: content.strings[f"facet_{facet}"] for facet in SEARCH_FACETS}
 
 
 def browse_context(content: Content) -> dict[str, Any]:
