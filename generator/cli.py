@@ -61,6 +61,29 @@ def build_command(root: Path, strict: bool) -> None:
     )
 
 
+@main.command("collect")
+@project_option
+@click.option("--no-build", is_flag=True, help="Only fetch the sources and write the review files; build later.")
+@strict_option
+def collect_command(root: Path, no_build: bool, strict: bool) -> None:
+    """Collect the boards' learning.json listed in content/collection.yml, then build the site."""
+    from generator.collecting.run import collect
+
+    try:
+        collected = collect(root)
+    except ContentErrors as failure:
+        report_errors(failure)
+        sys.exit(1)
+    for line in collected.lines():
+        click.echo(line, err=True)
+    click.echo(
+        f"Collected {len(collected.fetched)} source(s): {len(collected.written)} review file(s) written, "
+        f"{collected.unchanged} unchanged, {len(collected.removed)} removed."
+    )
+    if not no_build:
+        build_command.callback(root, strict)  # type: ignore[misc]
+
+
 @main.command("check")
 @project_option
 @strict_option

@@ -73,13 +73,14 @@ def leaks(project: Project, markers: tuple[str, ...] = MARKERS) -> list[str]:
 
 def published_in_every_format(project: Project, review_id: str, title: str, point: str) -> None:
     """The review is in each output the leak test reads, so that its finding nothing means something:
-    the Word files, learning.json and .csv, the feed and the briefing page's linked data."""
+    the Word files, learning.json (its items and reviews) and .csv, the feed and the briefing page's linked data."""
     site = project.site_dir
     for document in (f"{review_id}.docx", f"{review_id}-7-minute.docx"):
         assert title in text_of(site / "word" / document), document
     assert point in text_of(site / "word" / f"{review_id}.docx")
     data = json.loads(text_of(site / "data" / "learning.json"))
     assert point in [item["text"] for item in data["items"] if item["review_id"] == review_id]
+    assert title in [review["title"] for review in data["reviews"]]
     assert f"{review_id}/lp-1-1," in text_of(site / "data" / "learning.csv")
     assert f"<title>{title}</title>" in text_of(site / "feed.xml")
     page = text_of(site / "reviews" / review_id / "index.html")

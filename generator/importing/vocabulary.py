@@ -30,7 +30,7 @@ class Vocabularies:
 def project_vocabularies(content_dir: Path) -> Vocabularies:
     """The vocabularies of the project at ``content_dir`` (entries with errors are left out:
     ``check`` reports those)."""
-    raw: RawContent = content_in(load(content_dir), ENGLISH)
+    raw: RawContent = content_in(load(content_dir, reviews=False), ENGLISH)
     sets = chosen_sets(raw.settings, raw.shipped)
     ignored: list[ContentError] = []
 

@@ -6,6 +6,7 @@ Addresses are Markdown paths (``reviews/x.md``); MkDocs turns them into web addr
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from typing import Any
 
 from generator.model.content import Content, point_themes
@@ -85,16 +86,32 @@ def word_files(review_id: str) -> dict[str, str]:
     return {briefing(review_id): briefing_word(review_id), seven_minute(review_id): seven_minute_word(review_id)}
 
 
-def theme(key: str) -> str:
-    return f"themes/{key}.md"
+POINTS_PER_PAGE = 50
+"""The most learning points a theme or agency page lists; more go on further pages, each linked
+from the others (``themes/KEY-page-2.md``...)."""
+
+
+def page_count(points: int) -> int:
+    """How many pages a theme or agency with ``points`` learning points has (at least one)."""
+    return max(1, -(-points // POINTS_PER_PAGE))
+
+
+def _numbered(first: str, number: int) -> str:
+    return first if number == 1 else first.replace(".md", f"-page-{number}.md")
+
+
+def theme(key: str, number: int = 1) -> str:
+    """A theme's page: its first, or page ``number`` of its learning points."""
+    return _numbered(f"themes/{key}.md", number)
 
 
 def theme_session_plan(key: str) -> str:
     return f"sessions/theme-{key}.md"
 
 
-def agency(key: str) -> str:
-    return f"agencies/{key}.md"
+def agency(key: str, number: int = 1) -> str:
+    """An agency's page: its first, or page ``number`` of the learning points addressed to it."""
+    return _numbered(f"agencies/{key}.md", number)
 
 
 def review_type(key: str) -> str:
@@ -168,17 +185,19 @@ def planned_pages(content: Content) -> set[str]:
         pages.add(FEEDBACK_SUMMARY)
     for entry in content.reviews:
         pages.update(review_page_addresses(entry.review.id, content.settings.make_pdfs, content.settings.make_word))
-    pages.update(theme(key) for key in content.used_themes)
-    pages.update(agency(key) for key in content.used_agencies)
+    on_theme: Counter[str] = Counter()
+    to_agency: Counter[str] = Counter()
+    for entry in content.reviews:
+        for section in entry.review.sections:
+            for point in section.learning_points:
+                on_theme.update(dict.fromkeys(point_themes(entry.review, section, point), 1))
+                to_agency.update(dict.fromkeys(point.agencies, 1))
+    for key in content.used_themes:
+        pages.update(theme(key, number) for number in range(1, page_count(on_theme[key]) + 1))
+    for key in content.used_agencies:
+        pages.update(agency(key, number) for number in range(1, page_count(to_agency[key]) + 1))
     pages.update(review_type(key) for key in content.used_review_types)
-    themed = {
-        key
-        for entry in content.reviews
-        for section in entry.review.sections
-        for point in section.learning_points
-        for key in point_themes(entry.review, section, point)
-    }
-    pages.update(theme_session_plan(key) for key in themed)
+    pages.update(theme_session_plan(key) for key in on_theme)
     return pages
 
 

@@ -78,6 +78,48 @@ class LearningItem(OpenRecord):
     address relative to the site's root."""
 
 
+class ReviewRecord(OpenRecord):
+    """One published review: what a collection of many boards' learning needs to show its
+    briefing (added in version 1 as an optional list; older files have none)."""
+
+    id: str
+    """The review's id on the site (the ``review_id`` of its items)."""
+    title: str
+    """The briefing's title."""
+    summary: str
+    """One or two sentences shown in lists of briefings."""
+    case_summary: str
+    """The case summary: who the child or adult was, what happened, why the review was held
+    (Markdown)."""
+    pseudonyms: list[str]
+    """Every pseudonym the review uses, exactly as published."""
+    boards: list[str]
+    """The board(s) or partnership(s) that published the review."""
+    review_type_keys: list[str]
+    """The kind(s) of review by their key in the site's vocabulary."""
+    review_types: list[str]
+    """The same kinds by name."""
+    theme_keys: list[str]
+    """The review's practice themes by their key in the site's vocabulary."""
+    themes: list[str]
+    """The same themes by name."""
+    nation: str
+    """England, Wales, Scotland or Northern Ireland."""
+    published: str
+    """The review's publication date as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or ``not dated``."""
+    updated: str | None
+    """The date the briefing was last changed (``YYYY-MM-DD``), or null if it has not been."""
+    status: Literal["published", "archived"]
+    """``published``, or ``archived``."""
+    report_title: str
+    """The full report's title."""
+    report_url: str | None
+    """Where the full report is published, or null if it is not online (or no longer published)."""
+    url: str
+    """The briefing's page: a full address when the site's address is set, otherwise an address
+    relative to the site's root."""
+
+
 class LearningData(OpenRecord):
     """``learning.json``: every learning point, question and recommendation of the site's
     published reviews."""
@@ -96,6 +138,9 @@ class LearningData(OpenRecord):
     """The licence the data is published under."""
     items: list[LearningItem]
     """Every item, newest review first, in the order of the briefing."""
+    reviews: list[ReviewRecord] = []
+    """Every published review, newest first, with what a list of briefings shows (optional:
+    files made before it was added have none)."""
 
 
 CSV_COLUMNS = tuple(name for name in LearningItem.model_fields)

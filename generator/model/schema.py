@@ -174,6 +174,24 @@ class Subject(Strict):
     """Who they were, in a few words, as the report describes them (optional)."""
 
 
+class CollectedFrom(Strict):
+    """Where a briefing of a national collection came from: one board's published learning
+    (written by ``briefings collect``)."""
+
+    publisher: Text
+    """The board or partnership whose site published the briefing."""
+    source: Key
+    """The key of the source in ``content/collection.yml`` it was collected from."""
+    region: Text | None = None
+    """The region of the board, as ``content/collection.yml`` gives it (optional)."""
+    url: Url | None = None
+    """The briefing's own page on the board's site (the canonical copy), if its address is known."""
+    licence: Text
+    """The licence the board publishes its learning under."""
+    licence_url: Url
+    """Where that licence is published."""
+
+
 class Review(Strict):
     """One case review: the front matter of a file in ``content/reviews/``."""
 
@@ -245,6 +263,9 @@ class Review(Strict):
     optional)."""
     anonymity_allow: list[AllowedDetail] = []
     """Details the anonymity check flags that have been reviewed and may be published (optional)."""
+    collected_from: list[CollectedFrom] = []
+    """For a briefing of a national collection: the board site(s) it was collected from, each with
+    its link and licence. Written by ``briefings collect``; leave it out in a board's own reviews."""
 
     @field_validator("age_group")
     @classmethod
@@ -632,3 +653,37 @@ class Settings(Strict):
         if not value or value[0] != "en" or len(set(value)) != len(value):
             raise ValueError("give English first and each language once: [en] or [en, cy]")
         return value
+
+class CollectionSource(Strict):
+    """One board's published learning, in ``content/collection.yml`` under ``sources:``."""
+
+    key: Key
+    """A short name for the source (lowercase letters, digits and hyphens), unique in the file:
+    its last good copy is kept in ``collected/KEY/``."""
+    location: Text
+    """Where its ``learning.json`` is: an ``https://`` address, or a folder (relative to the
+    project) holding ``learning.json`` or ``data/learning.json``."""
+    board: Text | None = None
+    """The board's name, if the data does not give it (its ``publisher`` is used otherwise)."""
+    region: Text | None = None
+    """The board's region (such as South East), for the collection's region filter (optional)."""
+    nation: Literal["England", "Wales", "Scotland", "Northern Ireland"] | None = None
+    """The board's nation, used for a review whose data does not give it (optional)."""
+    site_url: Url | None = None
+    """The address of the board's site, for data whose page addresses are relative (optional)."""
+
+
+class Collection(Strict):
+    """A national library of many boards' learning, in ``content/collection.yml``: read by
+    ``briefings collect``."""
+
+    sources: list[CollectionSource] = Field(min_length=1)
+    """The boards' published learning, one entry each."""
+
+    @model_validator(mode="after")
+    def _check_unique_keys(self) -> Collection:
+        keys = [source.key for source in self.sources]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"each source needs its own key; used more than once: {', '.join(repeated)}")
+        return self

@@ -316,9 +316,10 @@ def parse_review(text: str, shown_as: str) -> Document:
     return Document(shown_as, data, lines, body=body.strip(), body_line=body_line, problems=problems)
 
 
-def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
+def load(content_dir: Path, cache: FileCache | None = None, reviews: bool = True) -> RawContent:
     """Read every content file; a file that cannot be read is left out and its error kept.
-    With a ``cache`` (a preview's), a file unchanged since it was last read is not read again."""
+    With a ``cache`` (a preview's), a file unchanged since it was last read is not read again;
+    without ``reviews``, only the settings, strings and vocabularies are read."""
     root = content_dir.parent
     errors: list[ContentError] = []
 
@@ -352,7 +353,8 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
     strings = attempt(load_yaml_file, strings_path) if strings_path.is_file() else None
     missing_vocabularies: list[ContentError] = []
     vocabularies = {name: required(f"vocabularies/{name}.yml", missing_vocabularies) for name in VOCABULARIES}
-    reviews = [attempt(load_review_file, path) for path in sorted((content_dir / "reviews").glob("*.md"))]
+    review_files = sorted((content_dir / "reviews").glob("*.md")) if reviews else []
+    documents = [attempt(load_review_file, path) for path in review_files]
     jargon_path = content_dir / "vocabularies" / f"{JARGON}.yml"
     jargon = attempt(load_yaml_file, jargon_path) if jargon_path.is_file() else None
     summary_path = content_dir / SUMMARY_FILE
@@ -360,7 +362,7 @@ def load(content_dir: Path, cache: FileCache | None = None) -> RawContent:
     return RawContent(
         settings=settings,
         strings=strings,
-        reviews=[review for review in reviews if review is not None],
+        reviews=[review for review in documents if review is not None],
         feedback_summary=summary,
         errors=errors,
         jargon=jargon,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry, point_themes
 from generator.model.dates import or_not_dated
-from generator.model.open_data import CSV_COLUMNS, LearningData, LearningItem, Licence
+from generator.model.open_data import CSV_COLUMNS, LearningData, LearningItem, Licence, ReviewRecord
 from generator.pipeline.render.linked_data import as_script_text
 
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,6 +115,27 @@ def _about_review(content: Content, entry: ReviewEntry) -> dict:
     }
 
 
+def review_records(content: Content) -> Iterator[ReviewRecord]:
+    """Every published review, newest first, with what a list of its briefings shows."""
+    for entry in content.reviews:
+        review = entry.review
+        about = _about_review(content, entry)
+        del about["review_id"], about["review_title"]
+        yield ReviewRecord(
+            id=review.id,
+            title=review.title,
+            summary=review.summary,
+            case_summary=entry.case_summary,
+            pseudonyms=review.names,
+            theme_keys=list(review.themes),
+            themes=[content.themes[key].name for key in review.themes],
+            report_title=review.report.title,
+            report_url=None if entry.report_withdrawn else review.report.url,
+            url=_address(content, addresses.briefing(review.id)),
+            **about,
+        )
+
+
 def _agency_name(content: Content, key: str) -> str:
     """An agency's name, or an organisation's name as the report gives it."""
     return content.agencies[key].name if key in content.agencies else key
@@ -138,6 +159,7 @@ def learning_json(content: Content, items: list[LearningItem]) -> str:
             "site": settings.site_name,
             "licence": Licence(name=settings.open_data.licence, url=settings.open_data.licence_url),
             "items": items,
+            "reviews": list(review_records(content)),
         }
     )
     return as_script_text(data.model_dump(mode="json", by_alias=True), indent=1) + "\n"

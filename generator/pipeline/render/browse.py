@@ -11,8 +11,9 @@ from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
 from generator.templating import board_key, nation_string
 
-FACETS = ("theme", "type", "board", "nation", "year", "age", "agency")
-"""The filters, in the order the page shows them; each is labelled by the string ``facet_<name>``."""
+FACETS = ("theme", "type", "board", "region", "nation", "year", "age", "agency")
+"""The filters, in the order the page shows them; each is labelled by the string ``facet_<name>``.
+A filter no briefing has a value for (the region, outside a collection) is left out."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def facet_values(content: Content, entry: ReviewEntry) -> dict[str, dict[str, st
         "theme": {key: content.themes[key].name for key in review.themes},
         "type": {key: content.review_types[key].name for key in review.review_type},
         "board": {board_key(name): name for name in review.board},
+        "region": {board_key(place.region): place.region for place in review.collected_from if place.region},
         "nation": {board_key(review.nation): content.strings[nation_string(review.nation)]},
         "year": {published.year_key: published.year.display(content.strings["not_dated"], content.strings["months"])},
         "age": {key: content.age_groups[key].name for key in review.age_groups},
@@ -88,6 +90,10 @@ def browse_context(content: Content) -> dict[str, Any]:
         items.append(BrowseItem(entry, {facet: sorted(options) for facet, options in values.items()}))
     facets = []
     for facet, options in labels.items():
+        if not options:
+            for item in items:
+                del item.facets[facet]
+            continue
         counts = Counter(value for item in items for value in item.facets[facet])
         facets.append(
             Facet(

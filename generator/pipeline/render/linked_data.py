@@ -42,6 +42,10 @@ def briefing_linked_data(content: Content, entry: ReviewEntry) -> dict[str, Any]
         data["url"] = addresses.web_address(addresses.briefing(review.id), settings.site_url, settings.offline)
     if review.report.url and not entry.report_withdrawn:
         data["isBasedOn"] = {"@type": "Report", "name": review.report.title, "url": review.report.url}
+    collected = [place for place in review.collected_from if place.url]
+    if collected:  # a national collection's copy: the boards' own pages are the originals
+        data["sameAs"] = [place.url for place in collected]
+        data["license"] = review.collected_from[0].licence_url
     return data
 
 

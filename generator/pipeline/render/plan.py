@@ -6,7 +6,9 @@ context the template is given, and the content files it is made from."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.model import addresses
@@ -129,17 +131,24 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
     with_points = []
     for key, theme in content.used_themes.items():
         found = on_theme[key]
-        pages[addresses.theme(key)] = PlannedPage(
-            "theme.md.j2",
-            {
-                "key": key,
-                "theme": theme,
-                "points": found,
-                "questions": list(dict.fromkeys(q.question for tagged in found for q in tagged.point.questions)),
-                "related_themes": related_themes(content, key, found),
-            },
-            (THEMES, REVIEWS),
-        )
+        shared = {
+            "key": key,
+            "theme": theme,
+            "reviews_sharing": len({tagged.entry.review.id for tagged in found}),
+            "boards_sharing": len({board for tagged in found for board in tagged.entry.review.board}),
+            "related_themes": related_themes(content, key, found),
+        }
+        for page, chunk, pager in paged(found, functools.partial(addresses.theme, key)):
+            pages[page] = PlannedPage(
+                "theme.md.j2",
+                {
+                    **shared,
+                    "points": chunk,
+                    "pager": pager,
+                    "questions": list(dict.fromkeys(q.question for tagged in chunk for q in tagged.point.questions)),
+                },
+                (THEMES, REVIEWS),
+            )
         if found:
             with_points.append((key, theme))
             pages[addresses.theme_session_plan(key)] = theme_session_page(content, key, theme, found)
@@ -147,6 +156,26 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
         "sessions_index.md.j2", {"themes": sorted(with_points, key=lambda item: item[1].name)}, (SETTINGS, REVIEWS)
     )
     return pages
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a theme's or agency's points is among its pages: links to each, relative
+    to this page (empty for a theme or agency whose points fit on one page)."""
+
+    number: int
+    links: list[str]
+
+
+def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[tuple[str, list[TaggedPoint], Pager]]:
+    """The points in pages of ``addresses.POINTS_PER_PAGE``: each page's address, points and
+    pager (a theme with no points still has its one page)."""
+    count = addresses.page_count(len(points))
+    for number in range(1, count + 1):
+        page = address(number)
+        links = [addresses.link(page, address(other)) for other in range(1, count + 1)] if count > 1 else []
+        size = addresses.POINTS_PER_PAGE
+        yield page, points[(number - 1) * size : number * size], Pager(number, links)
 
 
 def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
@@ -164,8 +193,14 @@ def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Plann
     pages: dict[str, PlannedPage] = {}
     summary = []
     for key, agency in content.used_agencies.items():
-        context = {"agency": agency, "points": points_to[key], "recommendations": recommendations_to[key]}
-        pages[addresses.agency(key)] = PlannedPage("agency.md.j2", context, (AGENCIES, REVIEWS))
+        for page, chunk, pager in paged(points_to[key], functools.partial(addresses.agency, key)):
+            context = {
+                "agency": agency,
+                "points": chunk,
+                "pager": pager,
+                "recommendations": recommendations_to[key] if pager.number == 1 else [],
+            }
+            pages[page] = PlannedPage("agency.md.j2", context, (AGENCIES, REVIEWS))
         summary.append((key, agency, len(points_to[key]), len(recommendations_to[key])))
     pages[addresses.AGENCIES] = PlannedPage(
         "agencies_index.md.j2", {"agencies": sorted(summary, key=lambda item: item[1].name)}, (AGENCIES, REVIEWS)
