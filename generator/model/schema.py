@@ -654,6 +654,7 @@ class Settings(Strict):
             raise ValueError("give English first and each language once: [en] or [en, cy]")
         return value
 
+
 class CollectionSource(Strict):
     """One board's published learning, in ``content/collection.yml`` under ``sources:``."""
 
