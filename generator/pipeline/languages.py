@@ -4,7 +4,8 @@ A piece of text may be written once (English) or as a pair, ``en:`` and ``cy:``;
 summary gives its Welsh after a ``<!-- cy -->`` line. Facts (ids, dates, keys, addresses) are
 written once, so every language's edition has the same ones. Each language's edition of the
 content is made by reading every document *in that language* (``in_language``) and validating it
-as usual; ``untranslated`` lists the text with no Welsh, as warnings at ``path:line: field``.
+as usual; ``untranslated`` lists the text with no Welsh, as warnings at ``path:line: field``, and
+``left_in_english`` gives that text itself, for the Welsh pages to mark as English.
 """
 
 from __future__ import annotations
@@ -248,6 +249,26 @@ def untranslated(
                 )
             )
     return found
+
+
+def left_in_english(document: Document, language: str) -> frozenset[str]:
+    """The texts of ``document`` that ``language``'s edition shows in English, having none in
+    ``language`` (each stripped, as the pages show it): its pages mark them as English. Nothing
+    for English, and nothing for the optional fields (synonyms, abbreviations)."""
+    if language == ENGLISH:
+        return frozenset()
+    texts = {_english_at(document.data, loc).strip() for loc in _untranslated(document.data, language, False)}
+    english, welsh = split_case_summary(document.body)
+    if english and not welsh:
+        texts.add(english)
+    return frozenset(text for text in texts if text)
+
+
+def _english_at(data: Any, loc: Loc) -> str:
+    """The English text of the value at ``loc`` (a pair's ``en:``, or the text itself)."""
+    for part in loc:
+        data = data[part]
+    return str(data[ENGLISH] if is_pair(data) else data)
 
 
 def _untranslated(data: Any, language: str, everything: bool, loc: Loc = ()) -> Iterator[Loc]:
