@@ -253,15 +253,21 @@ def untranslated(
 
 def left_in_english(document: Document, language: str) -> frozenset[str]:
     """The texts of ``document`` that ``language``'s edition shows in English, having none in
-    ``language`` (each stripped, as the pages show it): its pages mark them as English. Nothing
-    for English, and nothing for the optional fields (synonyms, abbreviations)."""
+    ``language`` (each stripped, as the pages show it), the optional ones (synonyms,
+    abbreviations) too: its pages mark them as English. Nothing for English. Kept in the
+    document's memo, as a preview reads an unchanged file again after each edit."""
     if language == ENGLISH:
         return frozenset()
-    texts = {_english_at(document.data, loc).strip() for loc in _untranslated(document.data, language, False)}
-    english, welsh = split_case_summary(document.body)
-    if english and not welsh:
-        texts.add(english)
-    return frozenset(text for text in texts if text)
+    key = ("left in English", language)
+    if key not in document.memo:
+        locs = _untranslated(document.data, language, False, optional=True)
+        texts = {_english_at(document.data, loc).strip() for loc in locs}
+        english, welsh = split_case_summary(document.body)
+        if english and not welsh:
+            texts.add(english)
+        document.memo[key] = frozenset(text for text in texts if text)
+    found: frozenset[str] = document.memo[key]
+    return found
 
 
 def _english_at(data: Any, loc: Loc) -> str:
@@ -271,16 +277,19 @@ def _english_at(data: Any, loc: Loc) -> str:
     return str(data[ENGLISH] if is_pair(data) else data)
 
 
-def _untranslated(data: Any, language: str, everything: bool, loc: Loc = ()) -> Iterator[Loc]:
+def _untranslated(data: Any, language: str, everything: bool, loc: Loc = (), optional: bool = False) -> Iterator[Loc]:
+    """Where the translatable text of ``data`` has none in ``language``; with ``optional``, in the
+    fields that need none too."""
+    needed = optional or field_of(loc) not in OPTIONAL_WELSH
     if is_pair(data):
-        if not str(data.get(language) or "").strip() and field_of(loc) not in OPTIONAL_WELSH:
+        if not str(data.get(language) or "").strip() and needed:
             yield loc
     elif isinstance(data, str):
-        if data.strip() and (everything or (translatable(loc) and field_of(loc) not in OPTIONAL_WELSH)):
+        if data.strip() and (everything or (translatable(loc) and needed)):
             yield loc
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _untranslated(value, language, everything, (*loc, key))
+            yield from _untranslated(value, language, everything, (*loc, key), optional)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from _untranslated(item, language, everything, (*loc, index))
+            yield from _untranslated(item, language, everything, (*loc, index), optional)
