@@ -154,13 +154,37 @@ WELSH_DRAFT = (
 """A draft review in English and Welsh: its markers (Quagga, Cwningod, Dyfrgwn) must appear nowhere."""
 
 
+PARTLY_WELSH = (
+    MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-partly-welsh")
+    .replace(
+        'title: "Child A: a test review"',
+        "title:\n  en: Child P, translated in part\n  cy: Plentyn P, wedi'i gyfieithu yn rhannol",
+    )
+    .replace("pseudonyms: [Child A]", "pseudonyms: [Child P]")
+    .replace("summary: A short summary.", "summary:\n  en: A short summary.\n  cy: Crynodeb byr.")
+    .replace(
+        "  - heading: Sharing information", "  - heading:\n      en: Sharing information\n      cy: Rhannu gwybodaeth"
+    )
+    .replace("narrative: What happened.", "narrative: Kingfisher narrative, left in English.")
+    .replace(
+        "      - point: Share what you know.\n        questions:\n          - How do you share?",
+        "      - point:\n          en: Share what you know.\n          cy: Rhannwch yr hyn a wyddoch.\n"
+        "        questions:\n          - en: How do you share?\n            cy: Sut rydych chi'n rhannu?\n"
+        "      - point: Write down who you told, left in English.\n        questions:\n          - Who did you tell?",
+    )
+    .replace("The case summary.", "The case summary.\n\n<!-- cy -->\n\nY crynodeb.")
+)
+"""A review translated in part: its narrative and its second point (with its question) have no Welsh."""
+
+
 def bilingual_sample(factory: pytest.TempPathFactory) -> Project:
     """The sample content as a site in English and Welsh (``languages: [en, cy]``), without PDFs,
-    with a draft given in both languages."""
+    with a draft given in both languages and a review translated in part."""
     project = make_project(factory.mktemp("bilingual"), with_sample_reviews=True, pdfs=False)
     with (project.content_dir / "settings.yml").open("a", encoding="utf-8") as settings:
         settings.write("languages: [en, cy]\n")
     write_review(project, "test-2024-welsh-draft.md", WELSH_DRAFT)
+    write_review(project, "test-2024-partly-welsh.md", PARTLY_WELSH)
     return project
 
 

@@ -133,9 +133,10 @@ def test_welsh_pages_are_in_welsh_and_text_left_in_english_is_marked(bilingual_s
     kent = (site / "cy" / "reviews" / "kent-2019-child-j" / "index.html").read_text(encoding="utf-8")
     assert "11 Ebrill 2019" in kent and "Gwlad:</strong> Lloegr" in kent  # dates and nations in Welsh
     assert 'value="wales"> Cymru <span' in (site / "cy" / "browse" / "index.html").read_text(encoding="utf-8")
-    assert not head_of(site / "cy" / "reviews" / FLINT / "index.html").marked_english
-    # A review given in English only keeps its English on the Welsh site, marked as English; so
-    # does the authors' guide. The English pages mark nothing.
+    # A translated review's text is Welsh; one given in English only keeps its English on the
+    # Welsh site, marked as English; so does the authors' guide. The English pages mark nothing.
+    flint = site / "cy" / "reviews" / FLINT / "index.html"
+    assert languages_of(flint, "Ym mis Hydref 2014 comisiynodd Cadeirydd") == {"cy"}
     assert head_of(site / "cy" / "reviews" / "kent-2019-child-j" / "index.html").marked_english
     assert head_of(site / "cy" / "guide" / "authors" / "index.html").marked_english
     assert not head_of(site / "reviews" / "kent-2019-child-j" / "index.html").marked_english
@@ -154,6 +155,89 @@ def test_welsh_pages_are_in_welsh_and_text_left_in_english_is_marked(bilingual_s
     items = json.loads((site / "cy" / "data" / "learning.json").read_text(encoding="utf-8"))["items"]
     flint = [item for item in items if item["id"] == f"{FLINT}/lp-1-1"]
     assert flint and flint[0]["text"].startswith("Pan fo gan deulu hanes hir o esgeulustod")
+
+
+PARTLY = "test-2024-partly-welsh"
+"""A review translated in part (conftest.PARTLY_WELSH): its narrative and second point have no Welsh."""
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Languages(HTMLParser):
+    """A page's text by the language it is marked as: the ``lang`` of its nearest element that
+    has one (scripts' and styles' content is not text on the page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str]] = []
+        self.text: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.open.append((tag, dict(attrs).get("lang") or (self.open[-1][1] if self.open else "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if any(name == tag for name, _ in self.open):  # (an end tag with no start tag closes nothing)
+            while self.open.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1][0] in ("script", "style"):
+            return  # not text on the page
+        self.text.setdefault(self.open[-1][1] if self.open else "", []).append(data)
+
+
+def languages_of(path: Path, text: str) -> set[str]:
+    """The languages ``text`` is marked as wherever the page at ``path`` shows it."""
+    parser = _Languages()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return {language for language, chunks in parser.text.items() if any(text in chunk for chunk in chunks)}
+
+
+@pytest.mark.parametrize("path", [f"reviews/{PARTLY}/", "themes/information-sharing/", f"sessions/{PARTLY}/"])
+def test_text_left_in_english_is_marked_as_english_where_it_is_shown(bilingual_site: Project, path: str) -> None:
+    site = bilingual_site.site_dir
+    welsh, english = site / "cy" / path / "index.html", site / path / "index.html"
+    for left_in_english in ("Write down who you told, left in English.", "Who did you tell?"):
+        assert languages_of(welsh, left_in_english) == {"en"}, left_in_english
+    for translated in ("Rhannwch yr hyn a wyddoch.", "Sut rydych chi'n rhannu?"):
+        assert languages_of(welsh, translated) == {"cy"}, translated
+    # The English page marks nothing: all of it is in the page's own language.
+    page = english.read_text(encoding="utf-8")
+    assert languages_of(english, "Write down who you told, left in English.") == {"en"}
+    assert '<span lang="en">' not in page and '<div lang="en">' not in page
+
+
+def test_a_passage_left_in_english_is_marked_and_only_its_text_is(bilingual_site: Project) -> None:
+    site = bilingual_site.site_dir
+    briefing = site / "cy" / "reviews" / PARTLY / "index.html"
+    assert languages_of(briefing, "Kingfisher narrative, left in English.") == {"en"}  # a passage: in a div
+    assert '<div lang="en">\n<p>Kingfisher narrative' in briefing.read_text(encoding="utf-8")
+    assert languages_of(briefing, "Y crynodeb.") == {"cy"}
+    assert languages_of(briefing, "Crynodeb o'r achos") == {"cy"}  # the page's own words stay Welsh
+    # The settings' text with no Welsh (the agenda on a session plan), and a theme's name.
+    plan = site / "cy" / "sessions" / PARTLY / "index.html"
+    assert languages_of(plan, "Recap the case summary together.") == {"en"}
+    assert languages_of(briefing, "Esgeulustod") <= {"cy"}
+    # A whole review left in English: its text is marked, the Welsh headings around it are not.
+    kent = site / "cy" / "reviews" / "kent-2019-child-j" / "index.html"
+    assert languages_of(kent, "pre-birth assessment, professionals' meetings") == {"en"}
+    assert languages_of(kent, "Crynodeb o'r achos") == {"cy"}
+    # Its heading is marked; the page's title (in the head) is text, the marking left out.
+    kent_page = kent.read_text(encoding="utf-8")
+    assert '<h1 id="child-j-non-accidental-injuries-to-a-5-week-old-baby"><span lang="en">Child J:' in kent_page
+    assert "<title>Child J: non-accidental injuries to a 5-week-old baby - " in kent_page
+    # Other outputs get the text alone.
+    for output in ("data/learning.json", "data/learning.csv", "feed.xml"):
+        assert "lang=" not in (site / "cy" / output).read_text(encoding="utf-8").replace("xml:lang=", ""), output
+    assert not [record for record in published_records(site / "cy") if "lang=" in json.dumps(record)]
+
+
+def test_welsh_pages_with_text_left_in_english_are_valid_html(bilingual_site: Project) -> None:
+    from test_html_valid import unexplained_findings
+
+    pages = ["", f"reviews/{PARTLY}/", "themes/information-sharing/", f"sessions/{PARTLY}/", f"seven-minute/{PARTLY}/"]
+    pages += [f"records/{PARTLY}/", "browse/", "agencies/police/", "types/cspr/", "sessions/theme-information-sharing/"]
+    assert unexplained_findings([bilingual_site.site_dir / "cy" / page / "index.html" for page in pages]) == []
 
 
 def test_a_draft_in_both_languages_is_in_neither(bilingual_site: Project) -> None:
@@ -226,10 +310,18 @@ def test_a_welsh_search_finds_the_welsh_point(page, bilingual_url: str) -> None:
 
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-AXE_PAGES = ["", f"reviews/{FLINT}/", "reviews/kent-2019-child-j/", f"records/{FLINT}/", "guide/authors/"]
+AXE_PAGES = [
+    "",
+    f"reviews/{FLINT}/",
+    "reviews/kent-2019-child-j/",
+    f"reviews/{PARTLY}/",
+    f"records/{FLINT}/",
+    "guide/authors/",
+]
 """The Welsh pages axe-core checks (the English pages of every type are checked in
-test_browser.py): the home page, a translated briefing with its form, one left in English (marked
-lang="en"), a discussion record and the authors' guide (in English)."""
+test_browser.py): the home page, a translated briefing with its form, one left in English and one
+translated in part (their English text marked lang="en"), a discussion record and the authors'
+guide (in English)."""
 
 
 def test_welsh_pages_pass_axe(browser, bilingual_url: str) -> None:

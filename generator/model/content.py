@@ -39,9 +39,6 @@ class ReviewEntry:
     """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
     report_withdrawn: bool = False
     """The full report's ``available_until`` date has passed."""
-    language: str = "en"
-    """The language its text is in: in a Welsh edition, ``en`` for a review given in English only
-    (its pages then mark their text as English)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +73,10 @@ class Content:
     """The terms the plain-English check points out, with plainer words."""
     language: str = "en"
     """The language of this edition of the content (``en`` or ``cy``)."""
+    left_in_english: frozenset[str] = frozenset()
+    """In an edition in another language, the texts (stripped) it shows in English for want of a
+    translation, from the reviews, the settings and the vocabularies: its pages mark each as
+    English (``lang="en"``). Empty in English."""
     translations: tuple[Content, ...] = ()
     """The content in the site's other languages (``languages:`` in the settings), one edition
     each, with the same reviews, facts and pages; empty for a site in English only."""

@@ -4,7 +4,8 @@ A piece of text may be written once (English) or as a pair, ``en:`` and ``cy:``;
 summary gives its Welsh after a ``<!-- cy -->`` line. Facts (ids, dates, keys, addresses) are
 written once, so every language's edition has the same ones. Each language's edition of the
 content is made by reading every document *in that language* (``in_language``) and validating it
-as usual; ``untranslated`` lists the text with no Welsh, as warnings at ``path:line: field``.
+as usual; ``untranslated`` lists the text with no Welsh, as warnings at ``path:line: field``, and
+``left_in_english`` gives that text itself, for the Welsh pages to mark as English.
 """
 
 from __future__ import annotations
@@ -250,16 +251,45 @@ def untranslated(
     return found
 
 
-def _untranslated(data: Any, language: str, everything: bool, loc: Loc = ()) -> Iterator[Loc]:
+def left_in_english(document: Document, language: str) -> frozenset[str]:
+    """The texts of ``document`` that ``language``'s edition shows in English, having none in
+    ``language`` (each stripped, as the pages show it), the optional ones (synonyms,
+    abbreviations) too: its pages mark them as English. Nothing for English. Kept in the
+    document's memo, as a preview reads an unchanged file again after each edit."""
+    if language == ENGLISH:
+        return frozenset()
+    key = ("left in English", language)
+    if key not in document.memo:
+        locs = _untranslated(document.data, language, False, optional=True)
+        texts = {_english_at(document.data, loc).strip() for loc in locs}
+        english, welsh = split_case_summary(document.body)
+        if english and not welsh:
+            texts.add(english)
+        document.memo[key] = frozenset(text for text in texts if text)
+    found: frozenset[str] = document.memo[key]
+    return found
+
+
+def _english_at(data: Any, loc: Loc) -> str:
+    """The English text of the value at ``loc`` (a pair's ``en:``, or the text itself)."""
+    for part in loc:
+        data = data[part]
+    return str(data[ENGLISH] if is_pair(data) else data)
+
+
+def _untranslated(data: Any, language: str, everything: bool, loc: Loc = (), optional: bool = False) -> Iterator[Loc]:
+    """Where the translatable text of ``data`` has none in ``language``; with ``optional``, in the
+    fields that need none too."""
+    needed = optional or field_of(loc) not in OPTIONAL_WELSH
     if is_pair(data):
-        if not str(data.get(language) or "").strip() and field_of(loc) not in OPTIONAL_WELSH:
+        if not str(data.get(language) or "").strip() and needed:
             yield loc
     elif isinstance(data, str):
-        if data.strip() and (everything or (translatable(loc) and field_of(loc) not in OPTIONAL_WELSH)):
+        if data.strip() and (everything or (translatable(loc) and needed)):
             yield loc
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _untranslated(value, language, everything, (*loc, key))
+            yield from _untranslated(value, language, everything, (*loc, key), optional)
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from _untranslated(item, language, everything, (*loc, index))
+            yield from _untranslated(item, language, everything, (*loc, index), optional)

@@ -19,7 +19,14 @@ from generator.model.dates import or_not_dated
 from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Jargon, Review, ReviewType, Settings, Theme
 from generator.model.strings import TRANSLATED_STRINGS, default_strings, placeholders, strings_in
 from generator.pipeline.anonymity import scan
-from generator.pipeline.languages import ENGLISH, content_in, document_in, is_pair, misplaced_pairs, untranslated
+from generator.pipeline.languages import (
+    ENGLISH,
+    content_in,
+    is_pair,
+    left_in_english,
+    misplaced_pairs,
+    untranslated,
+)
 from generator.pipeline.links import check_links
 from generator.pipeline.load import Document, RawContent
 from generator.pipeline.model_errors import as_model
@@ -28,6 +35,9 @@ from generator.pipeline.vocabularies import by_file, check_references, chosen_se
 from generator.suggest import did_you_mean, nearest
 
 Model = TypeVar("Model", bound=BaseModel)
+
+VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
+"""The vocabularies whose entries' text is shown on the pages."""
 
 
 def validate(
@@ -54,14 +64,16 @@ def validate(
 
 
 def _translation(raw: RawContent, language: str, today: datetime.date | None, drafts: bool) -> Content:
-    """The edition of the content in ``language``; a review with no text in it keeps its
-    English, and says so (``ReviewEntry.language``)."""
+    """The edition of the content in ``language``; text with none in it keeps its English, and
+    is listed (``Content.left_in_english``) for the pages to mark as English."""
     edition, _ = _edition(content_in(raw, language), None, today, drafts, language)
-    translated = {document.path for document in raw.reviews if document_in(document, language) is not document}
-    reviews = [
-        replace(entry, language=language if entry.source in translated else ENGLISH) for entry in edition.reviews
+    vocabularies = [raw.review_types, raw.themes, raw.agencies, raw.age_groups]
+    vocabularies += [
+        raw.shipped[chosen].get(name) for chosen in chosen_sets(raw.settings, raw.shipped) for name in VOCABULARIES
     ]
-    return replace(edition, reviews=reviews)
+    documents = [document for document in [raw.settings, *vocabularies, *raw.reviews] if document is not None]
+    english = frozenset().union(*(left_in_english(document, language) for document in documents))
+    return replace(edition, left_in_english=english)
 
 
 def _documents(raw: RawContent) -> list[Document]:

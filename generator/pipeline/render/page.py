@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,9 @@ def render_page(content: Content, path: str, page: PlannedPage) -> str:
     # double-quoted attributes the templates use, so it is put back for readable pages.
     body = body.strip().replace("&#39;", "'")
     # The title stays HTML-escaped: MkDocs and Material insert it into pages as it is.
-    title = body.splitlines()[0].removeprefix("# ") if body.startswith("# ") else ""
+    # Markup in it is the templates' own (content is escaped), such as a span marking the
+    # language of a title left in English; the page's title is text.
+    title = re.sub(r"<[^>]*>", "", body.splitlines()[0].removeprefix("# ")) if body.startswith("# ") else ""
     # MkDocs takes the title from front matter, which must open the file; the same note also
     # goes in the page body so that the built HTML says where it came from.
     searchable = not addresses.is_copy_of_learning(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from generator.model import addresses
@@ -25,7 +25,8 @@ from generator.pipeline.render.sessions import review_session_pages, theme_sessi
 ENGLISH = "en"
 TEXT_LANGUAGE = "text_language"
 """Front matter for the site's page template: the language of a page's text when it is not the
-page's own (the authors' guide, or a review not yet translated, on a Welsh page)."""
+page's own (the authors' guide, on a Welsh page). Text of the content left in English for want of
+a translation is marked where it is shown (``Content.left_in_english``)."""
 
 SETTINGS = "content/settings.yml"
 REVIEWS = "content/reviews/"
@@ -114,9 +115,6 @@ def review_pages(content: Content, entries: list[ReviewEntry]) -> dict[str, Plan
         )
         pages[addresses.record(review_id)] = PlannedPage("record.md.j2", {"entry": entry, "fields": fields}, sources)
         pages.update(review_session_pages(content, entry, points_of_review[review_id]))
-        if entry.language != content.language:  # a review not yet translated: its text is marked as English
-            for path in addresses.review_page_addresses(review_id, make_pdfs=False):
-                pages[path] = replace(pages[path], meta={**pages[path].meta, TEXT_LANGUAGE: entry.language})
     return pages
 
 

@@ -23,6 +23,8 @@ class PromptGroup:
 
     heading: str
     points: list[TaggedPoint]
+    detail: str = ""
+    """Said after the heading: the board and date of a theme session's review."""
 
 
 def review_session_pages(content: Content, entry: ReviewEntry, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
@@ -35,24 +37,26 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
         for section in review.sections
     ]
     reading = [
-        f"[{review.title}]({addresses.link(here, addresses.briefing(review.id))})",
-        f"[{s['seven_minute']}]({addresses.link(here, addresses.seven_minute(review.id))})",
+        [(review.title, addresses.link(here, addresses.briefing(review.id)))],
+        [(s["seven_minute"], addresses.link(here, addresses.seven_minute(review.id)))],
     ]
     if content.settings.make_pdfs:
         reading.append(
-            f"[{s['pdf_briefing']}]({addresses.link(here, addresses.briefing_pdf(review.id))}) · "
-            f"[{s['pdf_seven_minute']}]({addresses.link(here, addresses.seven_minute_pdf(review.id))})"
+            [
+                (s["pdf_briefing"], addresses.link(here, addresses.briefing_pdf(review.id))),
+                (s["pdf_seven_minute"], addresses.link(here, addresses.seven_minute_pdf(review.id))),
+            ]
         )
     if review.report.url and not entry.report_withdrawn:
-        reading.append(f"[{s['full_report']}: {review.report.title}]({review.report.url})")
+        reading.append([(f"{s['full_report']}: {review.report.title}", review.report.url)])
     plan = {
-        "title": s["session_plan_title"].format(title=review.title),
-        "about": s["session_about_briefing"].format(
-            title=review.title,
-            link=addresses.link(here, addresses.briefing(review.id)),
-            board=join_names(review.board, s["list_and"]),
-            published=or_not_dated(review.published).display(s["not_dated"], s["months"]),
-        ),
+        "title": s["session_plan_title"],
+        "about": s["session_about_briefing"],
+        "about_fields": {
+            "link": addresses.link(here, addresses.briefing(review.id)),
+            "board": join_names(review.board, s["list_and"]),
+            "published": or_not_dated(review.published).display(s["not_dated"], s["months"]),
+        },
         "reading": reading,
         "groups": groups,
         "reviews": [entry],
@@ -78,16 +82,18 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     reviews = [entry for entry in content.reviews if entry.review.id in by_review]
     groups = [
         PromptGroup(
-            f"{entry.review.title} ({join_names(entry.review.board, s['list_and'])}, "
-            f"{or_not_dated(entry.review.published).display(s['not_dated'], s['months'])})",
+            entry.review.title,
             by_review[entry.review.id],
+            f" ({join_names(entry.review.board, s['list_and'])}, "
+            f"{or_not_dated(entry.review.published).display(s['not_dated'], s['months'])})",
         )
         for entry in reviews
     ]
     plan = {
-        "title": s["theme_session_title"].format(name=theme.name),
-        "about": s["session_about_theme"].format(name=theme.name, count=len(points), reviews=len(reviews)),
-        "reading": [f"[{e.review.title}]({addresses.link(here, addresses.briefing(e.review.id))})" for e in reviews],
+        "title": s["theme_session_title"],
+        "about": s["session_about_theme"],
+        "about_fields": {"count": len(points), "reviews": len(reviews)},
+        "reading": [[(e.review.title, addresses.link(here, addresses.briefing(e.review.id)))] for e in reviews],
         "groups": groups,
         "reviews": reviews,
         "subject": theme.name,
