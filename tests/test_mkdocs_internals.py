@@ -7,10 +7,12 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from conftest import REPO, make_project
+from click.testing import CliRunner
+from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 from packaging.requirements import Requirement
 
 from generator.build import Project, generate
+from generator.cli import main
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.site import config_overrides
 from generator.preview.live import LiveSite
@@ -69,3 +71,23 @@ def test_page_by_page_updates_can_be_turned_off(tmp_path: Path) -> None:
     live = LiveSite(live.config_file, live.site_dir, live.overrides, page_by_page=False)
     live.build()
     assert live.update([KENT_BRIEFING], []) == "rebuilt the whole site (page-by-page updates are off)"
+
+
+def test_a_changed_internal_stops_a_published_build_plainly_and_keeps_the_site(tmp_path: Path) -> None:
+    """The published site's search index is made from Material's search entries: if an upgrade
+    (here: a site with no search plugin) leaves none to take, the build stops in one plain
+    message naming what changed, and the previous site stays as it was."""
+    project = make_project(tmp_path / "project", pdfs=False)
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    assert CliRunner().invoke(main, ["build", "--project", str(project.root)]).exit_code == 0
+    before = sorted(
+        (path.relative_to(project.site_dir), path.read_bytes()) for path in project.site_dir.rglob("*.html")
+    )
+    config = project.config_file.read_text(encoding="utf-8")
+    project.config_file.write_text(config.replace("plugins:\n  - search\n", "plugins: []\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
+    assert result.exit_code == 1
+    assert "the search index could not be made, as no search plugin with a search_index.entries list" in result.stderr
+    assert "Traceback" not in result.output
+    after = sorted((path.relative_to(project.site_dir), path.read_bytes()) for path in project.site_dir.rglob("*.html"))
+    assert after == before
