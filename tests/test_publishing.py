@@ -73,7 +73,8 @@ def leaks(project: Project, markers: tuple[str, ...] = MARKERS) -> list[str]:
 
 def published_in_every_format(project: Project, review_id: str, title: str, point: str) -> None:
     """The review is in each output the leak test reads, so that its finding nothing means something:
-    the Word files, learning.json (its items and reviews) and .csv, the feed and the briefing page's linked data."""
+    the Word files, learning.json (its items and reviews) and .csv, the feed, the search index's
+    fragments and the briefing page's linked data."""
     site = project.site_dir
     for document in (f"{review_id}.docx", f"{review_id}-7-minute.docx"):
         assert title in text_of(site / "word" / document), document
@@ -83,6 +84,8 @@ def published_in_every_format(project: Project, review_id: str, title: str, poin
     assert title in [review["title"] for review in data["reviews"]]
     assert f"{review_id}/lp-1-1," in text_of(site / "data" / "learning.csv")
     assert f"<title>{title}</title>" in text_of(site / "feed.xml")
+    fragments = list((site / "pagefind").rglob("*.pf_fragment"))
+    assert any(point in text_of(path) for path in fragments), "the point is in the search index's fragments"
     page = text_of(site / "reviews" / review_id / "index.html")
     linked = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert linked and json.loads(linked.group(1))["headline"] == title
