@@ -10,7 +10,7 @@ from generator.model.content import Content
 from generator.pipeline.load import load
 from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
-from generator.pipeline.printing import print_documents
+from generator.pipeline.printing import PrintDocument, print_documents
 from generator.pipeline.render import render
 from generator.pipeline.render.browse import search_filter_labels, search_filters
 from generator.pipeline.site import SplitSearch, build_site
@@ -57,24 +57,25 @@ def check(project: Project, drafts: bool = False, strict: bool = False) -> Conte
 
 def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Content, WriteReport]:
     """Check the content, render its pages, PDFs, Word documents and open data, then write them
-    to ``briefings/``."""
+    to ``briefings/``. The PDFs of every language are made in one go, so the PDF cache keeps
+    them all (it keeps only the PDFs of the last call)."""
     content = check(project, drafts, strict)
     files: dict[str, str | bytes] = {}
+    documents: dict[str, PrintDocument] = {}
+    settings = markdown_settings(project.config_file)
     for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
-        files.update(in_language(edition.language, edition_files(project, edition)))
+        pages = render(edition)
+        files.update(in_language(edition.language, edition_files(edition, pages)))
+        if edition.settings.make_pdfs:
+            documents.update(in_language(edition.language, print_documents(edition, pages, settings)))
+    files.update(make_pdfs(documents, project.pdf_cache) if documents else {})
     return content, write_pages(files, project.docs_dir)
 
 
-def edition_files(project: Project, content: Content) -> dict[str, str | bytes]:
-    """The pages, PDFs, Word documents and open data of one language's edition of the content."""
-    pages = render(content)
-    pdfs = (
-        make_pdfs(print_documents(content, pages, markdown_settings(project.config_file)), project.pdf_cache)
-        if content.settings.make_pdfs
-        else {}
-    )
+def edition_files(content: Content, pages: dict[str, str]) -> dict[str, str | bytes]:
+    """The pages, Word documents and open data of one language's edition of the content."""
     word = make_word_files(content) if content.settings.make_word else {}
-    return {**pages, **pdfs, **word, **open_data(content)}
+    return {**pages, **word, **open_data(content)}
 
 
 def split_search(content: Content) -> SplitSearch:

@@ -234,3 +234,33 @@ def test_a_mistake_in_the_collection_file_is_reported_at_its_line(project: Proje
     assert result.exit_code == 1
     assert "content/collection.yml:3: sources[1].locaton: " in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_clash_writes_nothing_and_an_unusable_kept_copy_fails_that_source(tmp_path: Path, sample_data: dict) -> None:
+    project = make_project(tmp_path, pdfs=False)
+    folder = tmp_path / "boards" / "kent"
+    folder.mkdir(parents=True)
+    data = board_data(sample_data, ["kent-2019-child-j", "warwickshire-2017-child-j"], "Kent")
+    (folder / "learning.json").write_text(json.dumps(data), encoding="utf-8")
+    (project.content_dir / "collection.yml").write_text("sources:\n  - key: kent\n    location: boards/kent\n")
+    assert [item.outcome for item in collect(project.root).fetched] == ["new"]
+    # A board's own review with a collected review's id: reported, and no review file changes,
+    # though the other collected file is due to change.
+    reviews = project.content_dir / "reviews"
+    own, other = sorted(path.name for path in reviews.glob("*.md"))
+    (reviews / own).write_text(MINIMAL_OWN, encoding="utf-8")
+    (reviews / other).write_text((reviews / other).read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    before = {path.name: path.read_text(encoding="utf-8") for path in reviews.glob("*.md")}
+    result = CliRunner().invoke(main, ["collect", "--project", str(project.root), "--no-build"])
+    assert result.exit_code == 1 and f"content/reviews/{own}:1: " in result.output
+    assert {path.name: path.read_text(encoding="utf-8") for path in reviews.glob("*.md")} == before
+    # The kept copy no longer validates (say, after an upgrade) and the source is unchanged:
+    # that source fails in one line; no traceback.
+    (reviews / own).unlink()
+    (project.root / "collected" / "kent" / "learning.json").write_text('{"version": 1}', encoding="utf-8")
+    [fetched] = collect(project.root).fetched
+    assert fetched.outcome == "failed" and fetched.data is None
+    assert fetched.problem is not None and "not valid learning data" in fetched.problem
+
+
+MINIMAL_OWN = "---\nid: own\n---\nA board's own review.\n"

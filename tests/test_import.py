@@ -250,3 +250,12 @@ def test_a_long_report_shows_progress_page_by_page(kent_files) -> None:
     pages = told[-1][1]
     assert pages >= 10 and told == [(page, pages) for page in range(1, pages + 1)]
     assert blocks[-1].page == pages
+
+
+def test_the_drafts_comments_keep_the_file_name_as_it_is(project, tmp_path: Path) -> None:
+    report = tmp_path / "Child D's SCR & response.txt"
+    report.write_text((REPORTS / "kent-2019-child-j.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_import(project.root, str(report), "--id", "kent-draft", "--board", "Kent Safeguarding Children Board")
+    assert result.exit_code == 0, result.output
+    text = (project.content_dir / "reviews" / "kent-draft.md").read_text(encoding="utf-8")
+    assert "Child D's SCR & response.txt" in text and "&#39;" not in text and "&amp;" not in text

@@ -79,6 +79,7 @@ def published_in_every_format(project: Project, review_id: str, title: str, poin
     for document in (f"{review_id}.docx", f"{review_id}-7-minute.docx"):
         assert title in text_of(site / "word" / document), document
     assert point in text_of(site / "word" / f"{review_id}.docx")
+    assert title in text_of(site / "pdf" / f"{review_id}.pdf")
     data = json.loads(text_of(site / "data" / "learning.json"))
     assert point in [item["text"] for item in data["items"] if item["review_id"] == review_id]
     assert title in [review["title"] for review in data["reviews"]]

@@ -476,3 +476,30 @@ def test_the_service_answers_a_form_from_a_welsh_page_in_welsh(project: Project,
     assert ": rhif cyfan</li>" in refused.text  # what is wrong with the answer, in Welsh too
     english = post(client, valid_form(language="en", people="3"), as_json=False, origin=ORIGIN)
     assert '<html lang="en">' in english.text and "Thank you: your feedback has reached the board." in english.text
+
+
+def test_the_pdf_cache_keeps_both_languages_pdfs(project: Project) -> None:
+    """Both languages' PDFs are kept, so a second build makes none again (neither language's
+    PDFs push the other's out of the cache)."""
+    from generator.build import generate
+    from generator.pipeline.pdf import forget_made
+
+    write_review(project, "test-2024-child-a.md", WELSH_REVIEW)
+    bilingual_project(project)
+    forget_made()
+    generate(project)
+    cached = {file.name: file.stat().st_mtime_ns for file in project.pdf_cache.iterdir()}
+    assert len(cached) == 4  # a briefing and a 7-minute briefing in each language
+    forget_made()
+    generate(project)
+    assert {file.name: file.stat().st_mtime_ns for file in project.pdf_cache.iterdir()} == cached
+    assert (project.docs_dir / "cy" / "pdf" / "test-2024-child-a.pdf").is_file()
+
+
+def test_an_empty_welsh_text_falls_back_to_the_english(project: Project) -> None:
+    from generator.build import check
+
+    write_review(project, "test-2024-child-a.md", WELSH_REVIEW.replace("cy: Plentyn A", "cy: ''"))
+    content = check(bilingual_project(project))
+    [welsh] = content.translations
+    assert welsh.reviews[0].review.title == "Child A"

@@ -69,14 +69,23 @@ def _fetch(source: CollectionSource, root: Path, store: Path, state: dict[str, d
             return Fetched(source, _parse(kept.read_bytes()), "unchanged")
         data = _parse(body, source.location)
     except SourceProblem as problem:
-        if kept.exists():
-            return Fetched(source, _parse(kept.read_bytes()), "kept", f"{problem}; kept the last good copy")
-        return Fetched(source, None, "failed", f"{problem}; nothing collected from it yet")
+        return _last_good_copy(source, kept, str(problem))
     outcome = "changed" if kept.exists() else "new"
     kept.parent.mkdir(parents=True, exist_ok=True)
     kept.write_bytes(body)
     state[source.key] = {"location": source.location, "sha256": _hash(body), **validators}
     return Fetched(source, data, outcome)
+
+
+def _last_good_copy(source: CollectionSource, kept: Path, problem: str) -> Fetched:
+    """The source's kept copy, when what it gives now cannot be used; ``failed`` if there is no
+    usable copy (none yet, or one the open-data model no longer accepts)."""
+    if not kept.exists():
+        return Fetched(source, None, "failed", f"{problem}; nothing collected from it yet")
+    try:
+        return Fetched(source, _parse(kept.read_bytes()), "kept", f"{problem}; kept the last good copy")
+    except SourceProblem as unusable:
+        return Fetched(source, None, "failed", f"{problem}; {unusable}")
 
 
 def _hash(body: bytes) -> str:

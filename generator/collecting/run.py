@@ -76,23 +76,25 @@ def collect(root: Path) -> CollectReport:
 
 def _write(folder: Path, files: dict[str, str]) -> tuple[list[str], int, list[str]]:
     folder.mkdir(parents=True, exist_ok=True)
+    clashes = [name for name in files if (folder / name).exists() and not _is_collected(folder / name)]
+    if clashes:  # found before anything is written, so a clash leaves content/reviews/ as it was
+        raise ContentErrors(
+            [
+                ContentError(
+                    f"content/reviews/{name}",
+                    1,
+                    "",
+                    "a board's own review has the id of a collected review; rename the file (and its id)",
+                )
+                for name in clashes
+            ]
+        )
     written, unchanged = [], 0
     for name, text in files.items():
         path = folder / name
         if path.exists() and path.read_text(encoding="utf-8") == text:
             unchanged += 1
             continue
-        if path.exists() and not _is_collected(path):
-            raise ContentErrors(
-                [
-                    ContentError(
-                        f"content/reviews/{name}",
-                        1,
-                        "",
-                        "a board's own review has the id of a collected review; rename the file (and its id)",
-                    )
-                ]
-            )
         path.write_text(text, encoding="utf-8")
         written.append(name)
     removed = sorted(path.name for path in folder.glob("*.md") if path.name not in files and _is_collected(path))

@@ -61,7 +61,7 @@ def draft_text(
         key for item in extracted.recommendations for key in item.addressed_to if re.fullmatch(r"[a-z0-9-]+", key)
     ]
     context = {
-        "report_file": report_file,
+        "report_file": _comment(report_file),
         "notes": [(name.capitalize(), _comment(value)) for name, value in extracted.notes.items()],
         "id": review_id,
         "title": scalar(meta.get("report_title")),
@@ -83,7 +83,7 @@ def draft_text(
         ],
         "report_title": scalar(meta.get("report_title")),
         "case_summary": [Markup(paragraph) for paragraph in extracted.case_summary],
-        "case_summary_source": extracted.case_summary_source,
+        "case_summary_source": _comment(extracted.case_summary_source),
     }
     text = environment().get_template("import_draft.md.j2").render(context)
     return Draft(text, extracted, review_themes, point_themes)

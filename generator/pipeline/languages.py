@@ -95,7 +95,8 @@ def translatable(loc: Loc) -> bool:
 def _project(data: Any, language: str) -> Any:
     """``data`` with each pair replaced by its text in ``language`` (English where it has none)."""
     if is_pair(data):
-        return data.get(language, data[ENGLISH])
+        given = data.get(language)
+        return given if str(given or "").strip() else data[ENGLISH]  # an empty translation is none
     if isinstance(data, dict):
         return {key: _project(value, language) for key, value in data.items()}
     if isinstance(data, list):
