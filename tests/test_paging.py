@@ -44,6 +44,9 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
     assert all(len(points_on(pages[page])) <= 3 for page in mine)
     # Rendered at the usual size, the first page alone has every point, in the same order.
     assert found == points_on(render(check(sample_site))[first])
+    # Search finds the theme or agency once, on its first page: the further pages are left out.
+    assert "search:\n  exclude: true" not in pages[first]
+    assert all("search:\n  exclude: true" in pages[page] for page in mine[1:])
     for number, page in enumerate(mine, start=1):
         nav = re.search(r"<nav class=\"ll-pager\".*</nav>", pages[page]).group()
         assert f"Page {number} of {len(mine)}" in nav

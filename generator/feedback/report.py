@@ -65,9 +65,9 @@ from generator.feedback.tally import Aggregates, Group, Tally, aggregate, summar
 from generator.model.content import Content
 from generator.model.feedback_form import LANGUAGE, reflection_questions
 from generator.model.strings import fill_text
+from generator.pipeline.open_data import spreadsheet_safe
 
 FIXED_COLUMNS = ("id", "received_at", "briefing")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MARKDOWN_PAGE = "feedback_report.md.j2"
 HTML_PAGE = "feedback_report.html.j2"
 
@@ -91,8 +91,7 @@ def csv_columns(content: Content, submissions: list[Submission]) -> list[str]:
 
 def safe_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@``, tab or CR gets a ``'``."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(str(value))
 
 
 def write_csv(path: Path, content: Content, submissions: list[Submission]) -> None:

@@ -6,6 +6,7 @@ Addresses are Markdown paths (``reviews/x.md``); MkDocs turns them into web addr
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter
 from typing import Any
 
@@ -124,8 +125,12 @@ def printed(review_id: str) -> dict[str, str]:
 
 
 def is_copy_of_learning(path: str) -> bool:
-    """Session plans, 7-minute briefings and records repeat their briefings' learning points:
-    they are left out of the search index so that a search lands on the briefing itself."""
+    """Session plans, 7-minute briefings and records repeat their briefings' learning points, and
+    a theme's or agency's further pages (``themes/KEY-page-2.md``) repeat its first page's heading
+    and intro: they are left out of the search index, so that a search lands on the briefing, or
+    on the first page, once."""
+    if path.startswith(("themes/", "agencies/")):
+        return re.search(r"-page-\d+\.md$", path) is not None
     return path.startswith(("sessions/", "seven-minute/", "records/")) and not path.endswith("index.md")
 
 

@@ -17,7 +17,7 @@ from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
 from generator.pipeline.site_config import MarkdownSettings
-from generator.templating import environment
+from generator.templating import display_date, environment
 
 SEVEN_MINUTE_PAGES = 2
 """A 7-minute briefing prints on at most this many A4 pages."""
@@ -92,7 +92,7 @@ def _document(content: Content, entry: ReviewEntry, body: str, kind: str, font_s
             body=body,
             kind=kind,
             font_size=font_size,
-            published=or_not_dated(review.published).display(content.strings["not_dated"], content.strings["months"]),
+            published=display_date(review.published, content.strings),
             created=or_not_dated(review.published).iso,
         )
     )

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
 from generator.model.dates import or_not_dated
-from generator.templating import join_names, names_of
+from generator.templating import display_date, join_names, names_of
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """The time stamp of every file inside a document (the earliest a zip file can hold)."""
@@ -181,7 +181,7 @@ def _briefing(content: Content, entry: ReviewEntry) -> bytes:
     doc.fact(s["board"] if len(review.board) == 1 else s["board_many"], join_names(review.board, s["list_and"]))
     types = names_of(review.review_type, content.review_types)
     doc.fact(s["review_type"] if len(types) == 1 else s["review_type_many"], join_names(types, s["list_and"]))
-    doc.fact(s["published"], or_not_dated(review.published).display(s["not_dated"], s["months"]))
+    doc.fact(s["published"], display_date(review.published, s))
     doc.fact(s["nation"], review.nation)
     if review.reference:
         doc.fact(s["reference"], review.reference)
@@ -252,7 +252,7 @@ def _seven_minute(content: Content, entry: ReviewEntry) -> bytes:
     headings = content.board_of(review).seven_minute_headings
     types = join_names(names_of(review.review_type, content.review_types), s["list_and"])
     doc = _Writer(content, entry, s["seven_minute_title"].format(title=review.title), s["word_seven_minute"])
-    published = or_not_dated(review.published).display(s["not_dated"], s["months"])
+    published = display_date(review.published, s)
     doc.markdown(f"{join_names(review.board, s['list_and'])} · {published} · {types}")
     points = [point for section in review.sections for point in section.learning_points]
     doc.heading(f"1. {headings[0]}")

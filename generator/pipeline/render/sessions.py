@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
-from generator.model.dates import or_not_dated
 from generator.model.schema import Theme
 from generator.pipeline.render.page import PlannedPage
 from generator.pipeline.render.points import TaggedPoint
-from generator.templating import join_names
+from generator.templating import display_date, join_names
 
 SETTINGS = "content/settings.yml"
 REVIEWS = "content/reviews/"
@@ -55,7 +54,7 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
         "about_fields": {
             "link": addresses.link(here, addresses.briefing(review.id)),
             "board": join_names(review.board, s["list_and"]),
-            "published": or_not_dated(review.published).display(s["not_dated"], s["months"]),
+            "published": display_date(review.published, s),
         },
         "reading": reading,
         "groups": groups,
@@ -84,8 +83,7 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
         PromptGroup(
             entry.review.title,
             by_review[entry.review.id],
-            f" ({join_names(entry.review.board, s['list_and'])}, "
-            f"{or_not_dated(entry.review.published).display(s['not_dated'], s['months'])})",
+            f" ({join_names(entry.review.board, s['list_and'])}, {display_date(entry.review.published, s)})",
         )
         for entry in reviews
     ]
