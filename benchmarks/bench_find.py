@@ -4,14 +4,15 @@
 
 Makes a synthetic corpus (benchmarks/synthetic.py) in --corpus and builds it, unless that folder
 holds a build already (then it is measured as it is; --rebuild builds again). It reports: the
-build time; the search indexing inside it (Pagefind, timed around the site stage's indexing
-step) and the indexer's peak memory (the largest resident size of any child process of the
-build: the Pagefind binary, PDFs being off); the index on disk (files and bytes); the browse
+build time and peak memory; the search indexing inside it (timed around the site stage's
+indexing step; with --reindex, its peak memory too, measured in a process of its own that reads
+the records back and indexes them); the index on disk (files and bytes); the browse
 page's size; and in headless Chromium (Debian's /usr/bin/chromium) the median over --runs
 fresh page loads of: the time from navigation to the first search result, the bytes fetched for
 search until then (scripts, index and results, the page itself not counted) and for a second
 query, the tab's memory (resident size of its renderer process, the search worker included)
-after the second query, and the time to a filtered browse list. --reindex indexes an already
+after the second query, the time and bytes to narrow the second query to one board with the
+search filters, and the time to a filtered browse list. --reindex indexes an already
 built corpus again with the current code, without building it again (see ``reindex``).
 """
 
@@ -23,6 +24,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import statistics
 import sys
 import threading
@@ -59,9 +61,9 @@ def timed_build(project: Project) -> dict[str, float]:
     indexing: list[float] = []
     original = site_stage.write_search_index
 
-    def timed(records, site_dir):  # type: ignore[no-untyped-def]
+    def timed(records, site_dir, **options):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
-        count = original(records, site_dir)
+        count = original(records, site_dir, **options)
         indexing.append(time.perf_counter() - start)
         indexing.append(count)
         return count
@@ -73,15 +75,56 @@ def timed_build(project: Project) -> dict[str, float]:
         seconds = time.perf_counter() - start
     finally:
         site_stage.write_search_index = original
-    child_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     self_peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "build (s)": round(seconds, 1),
         "search indexing in the build (s)": round(indexing[0], 1) if indexing else 0.0,
         "search records": indexing[1] if indexing else 0,
-        "indexer peak memory (MB)": round(child_peak_kb / 1024),
         "build process peak memory (MB)": round(self_peak_kb / 1024),
     }
+
+
+def read_records(site_dir: Path) -> list:
+    """The search records of a built site, read back from its index: from the split index's
+    record files, or, for a corpus built before this index, from Pagefind's fragment files
+    (gzip, then JSON after a signature; the heading then opened the text)."""
+    from generator.model import addresses
+    from generator.pipeline.search_index import SearchRecord
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from published_index import published_records
+
+    legacy = sorted((site_dir / "pagefind").glob("**/fragment/*.pf_fragment"))
+    if not legacy:
+        return [
+            SearchRecord(r["location"], r["title"], r["text"], r["page"], r["page_title"], r["filters"])
+            for r in published_records(site_dir)
+        ]
+    records = []
+    for path in legacy:
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        meta = data["meta"]
+        location, title = meta.get("link", ""), meta["title"]
+        page = meta.get("page", "")
+        text = data["content"].removeprefix(title).lstrip(". ")
+        if addresses.is_indexed_by_intro(page):
+            if location != page:
+                continue
+            text = text[:1500]
+        records.append(SearchRecord(location, title, text, page, meta.get("page_title", "") or title, data["filters"]))
+    # Pagefind's files were named by their contents: put the records back in page order.
+    return sorted(records, key=lambda record: (record.page, record.location != record.page, record.location))
+
+
+def index_only(site_dir: Path) -> None:
+    """Read a built site's records and index them again (run in a process of its own, so that
+    its peak memory is the indexing's: the records held, as a build holds them, and the index)."""
+    from generator.pipeline.search_index import write_search_index
+
+    records = read_records(site_dir)
+    start = time.perf_counter()
+    count = write_search_index(records, site_dir)
+    print(json.dumps({"seconds": time.perf_counter() - start, "count": count}))
 
 
 def reindex(project: Project, built: dict) -> dict:
@@ -89,33 +132,18 @@ def reindex(project: Project, built: dict) -> dict:
     index, the search scripts copied in from theme_overrides): for measuring a change to the
     indexing or the search scripts without building thousands of pages again. The build time
     is then the first build's, with its indexing time replaced by this one's."""
-    from generator.model import addresses
-    from generator.pipeline.search_index import SearchRecord, write_search_index
+    import subprocess
 
-    sys.path.insert(0, str(REPO / "tests"))
-    from pagefind_index import published_records
-
-    records = []
-    for record in published_records(project.site_dir):
-        text = record["text"].removeprefix(record["title"]).lstrip(". ")
-        if addresses.is_indexed_by_intro(record["page"]):
-            if record["location"] != record["page"]:
-                continue
-            text = text[:1500]
-        page_title = record["title"] if record["location"] == record["page"] else ""
-        records.append(
-            SearchRecord(record["location"], record["title"], text, record["page"], page_title, record["filters"])
-        )
     for script in (REPO / "theme_overrides" / "assets" / "javascripts").glob("search-*.js"):
         (project.site_dir / "assets" / "javascripts" / script.name).write_bytes(script.read_bytes())
-    start = time.perf_counter()
-    count = write_search_index(records, project.site_dir)
-    seconds = time.perf_counter() - start
+    command = [sys.executable, __file__, "--index-only", str(project.site_dir)]
+    result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    shutil.rmtree(project.site_dir / "pagefind", ignore_errors=True)  # an earlier index, if any
     first_build = built["build (s)"] - built["search indexing in the build (s)"]
     return {
-        "build (s)": round(first_build + seconds, 1),
-        "search indexing in the build (s)": round(seconds, 1),
-        "search records": count,
+        "build (s)": round(first_build + result["seconds"], 1),
+        "search indexing in the build (s)": round(result["seconds"], 1),
+        "search records": result["count"],
         "indexer peak memory (MB)": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "build process peak memory (MB)": built["build process peak memory (MB)"],
         "indexed again (figures of the first build)": json.dumps(built),
@@ -175,6 +203,9 @@ def browser_figures(site: Path, runs: int, queries: tuple[str, str], filters: st
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     marker = f"--ll-bench={uuid.uuid4().hex}"
     first_times, first_bytes, next_bytes, memory, browse_times = [], [], [], [], []
+    filtered_times: list[float] = []
+    filtered_bytes: list[int] = []
+    filtered_shown = ""
     shown = ""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -188,7 +219,7 @@ def browser_figures(site: Path, runs: int, queries: tuple[str, str], filters: st
 
             def count(response, fetched=fetched) -> None:  # type: ignore[no-untyped-def]
                 url = response.url
-                if "/search" in url or "pagefind" in url or "/workers/" in url or "/lunr/" in url:
+                if "/search" in url or "/workers/" in url or "/lunr/" in url:
                     try:
                         fetched.append(len(response.body()))
                     except Exception:
@@ -214,6 +245,24 @@ def browser_figures(site: Path, runs: int, queries: tuple[str, str], filters: st
             page.wait_for_timeout(500)
             next_bytes.append(sum(fetched[before:]))
             memory.append(renderer_rss_mb(marker))
+            # The same query narrowed to one board (the first in the filter's list).
+            meta = page.locator(".md-search-result__meta")
+            shown_before = meta.inner_text()
+            page.locator(".ll-search-filters > summary").click()
+            board = page.locator("select[data-ll-filter=board]")
+            board.locator("option").nth(1).wait_for(state="attached", timeout=120_000)
+            before = len(fetched)
+            start = time.perf_counter()
+            board.select_option(index=1)
+            page.wait_for_function(
+                "before => document.querySelector('.md-search-result__meta').textContent !== before",
+                arg=shown_before,
+                timeout=120_000,
+            )
+            filtered_times.append(time.perf_counter() - start)
+            page.wait_for_timeout(500)
+            filtered_bytes.append(sum(fetched[before:]))
+            filtered_shown = meta.inner_text()
             context.close()
             context = browser.new_context()
             page = context.new_page()
@@ -232,6 +281,9 @@ def browser_figures(site: Path, runs: int, queries: tuple[str, str], filters: st
         "bytes fetched for search to the first result (KB)": statistics.median(first_bytes) / 1e3,
         "bytes fetched for the next query (KB)": statistics.median(next_bytes) / 1e3,
         "tab memory after two queries (MB)": statistics.median(memory),
+        "next query narrowed to one board: time to results (s)": statistics.median(filtered_times),
+        "next query narrowed to one board: bytes fetched (KB)": statistics.median(filtered_bytes) / 1e3,
+        "next query narrowed to one board: results": filtered_shown,
         "load to filtered browse list (s)": statistics.median(browse_times),
         "browse status": shown,
     }
@@ -244,10 +296,14 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build again even if --corpus holds a build")
     parser.add_argument("--reindex", action="store_true", help="index the built site again with the current code")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--index-only", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--query", default="fathers assessment")
     parser.add_argument("--next-query", default="neglect chronology")
     parser.add_argument("--filters", default="theme=invisible-fathers&theme=domestic-abuse&type=scr&agency=police")
     arguments = parser.parse_args()
+    if arguments.index_only:
+        index_only(arguments.index_only)
+        return
     folder = arguments.corpus or Path(f"/tmp/ll-bench-find-{arguments.reviews}")
     project = Project(folder)
     figures_file = folder / FIGURES
@@ -257,13 +313,13 @@ def main() -> None:
     built = json.loads(figures_file.read_text(encoding="utf-8"))
     if arguments.reindex:
         built = reindex(project, built)
-    files, index_bytes = folder_size(project.site_dir / "pagefind")
+    files, index_bytes = folder_size(project.site_dir / "search-index")
     material_raw, _ = sizes(project.site_dir / "search" / "search_index.json")
     browse_raw, browse_gzip = sizes(project.site_dir / "browse" / "index.html")
     timings = browser_figures(
         project.site_dir, arguments.runs, (arguments.query, arguments.next_query), arguments.filters
     )
-    parts = json.loads((project.site_dir / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    settings = json.loads((project.site_dir / "search-index" / "index.json").read_text(encoding="utf-8"))
     n = arguments.reviews
     rows = [
         ("reviews", n),
@@ -272,7 +328,7 @@ def main() -> None:
             "indexing share of the build (%)",
             round(100 * built["search indexing in the build (s)"] / built["build (s)"]),
         ),
-        ("parts of the index", 1 + len(parts["parts"]) if isinstance(parts, dict) else 1 + len(parts)),
+        ("prefixes split into longer ones", len(settings["split"])),
         ("search index on disk (files)", files),
         ("search index on disk (MB)", round(index_bytes / 1e6, 1)),
         ("Material's search_index.json (bytes)", material_raw),

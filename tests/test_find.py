@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import REPO
 from content_facts import normalise, points_for_agency, recommendations_for_agency, reviews, text_of
-from pagefind_index import published_records
+from published_index import published_records
 
 from generator.build import Project
 
@@ -31,7 +31,7 @@ AGENCIES = sorted(
 
 
 def index(project: Project) -> list[dict]:
-    """The published site's search records (Pagefind's index, as the browser gets it)."""
+    """The published site's search records (the split index, as the browser gets it)."""
     return published_records(project.site_dir)
 
 

@@ -11,8 +11,8 @@ import time
 import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, make_project, write_review
-from pagefind_index import published_records
 from playwright.sync_api import expect
+from published_index import published_records
 
 from generator.build import Project, check
 from generator.cli import main
@@ -142,8 +142,8 @@ def test_markup_in_every_text_field_is_shown_as_text(hostile_site: Project) -> N
     listing = (site / "reviews" / "index.html").read_text(encoding="utf-8")
     assert "A short summary. " + ESCAPED in listing
     # The search index holds the text searched, as the page shows it: the attack is there as
-    # text (so a search for it finds it). The search worker escapes titles, and Pagefind its
-    # excerpts, when they become results (the next test runs that in Chromium).
+    # text (so a search for it finds it). The search worker escapes titles and excerpts when
+    # they become results (the next test runs that in Chromium).
     records = published_records(site)
     [point] = [record for record in records if record["location"] == "reviews/test-2024-child-a/#lp-1-1"]
     assert "Share what you know. " + ATTACK in point["title"]

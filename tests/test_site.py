@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import REPO
 from content_facts import normalise, points_on_theme, reviews, text_of
-from pagefind_index import published_records
+from published_index import published_records
 
 from generator.build import Project, check
 
@@ -40,7 +40,7 @@ def page_text(project: Project, *parts: str) -> str:
 
 
 def search_docs(project: Project) -> list[dict]:
-    """The published site's search records (Pagefind's index, as the browser gets it)."""
+    """The published site's search records (the split index, as the browser gets it)."""
     return published_records(project.site_dir)
 
 

@@ -20,7 +20,7 @@ import pytest
 from browsing import serve_directory
 from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, REPO, change_settings, write_review
-from pagefind_index import published_records
+from published_index import published_records
 from test_publishing import leaks
 
 from generator.build import Project, check
@@ -147,8 +147,8 @@ def test_welsh_pages_are_in_welsh_and_text_left_in_english_is_marked(bilingual_s
         ("", "en", "unascertained", "hirsefydlog"),
         ("cy/", "cy", "hirsefydlog", "unascertained"),
     ):
-        entry = json.loads((site / root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert list(entry["languages"]) == [language]
+        settings = json.loads((site / root / "search-index" / "index.json").read_text(encoding="utf-8"))
+        assert settings["language"] == language
         texts = " ".join(record["text"] for record in published_records(site / root))
         assert word in texts and other not in texts, root
     # The Welsh open data is in Welsh and links to the Welsh pages.

@@ -78,7 +78,7 @@ def add_pack_pages(config: MkDocsConfig) -> MkDocsConfig:
 
 @dataclass(frozen=True)
 class SplitSearch:
-    """What the published site's search (Pagefind's split index) needs from the content."""
+    """What the published site's search (its split index) needs from the content."""
 
     filters: dict[str, dict[str, list[str]]]
     """Each briefing's values for the search filters, by its address in the site."""
@@ -92,8 +92,8 @@ class SplitSearch:
 
 class TakeSearchEntries(BasePlugin):
     """Takes the entries Material's search plugin gathered from the pages before it writes them,
-    so that its ``search_index.json`` is written empty (the browser fetches only Pagefind's
-    index) and the entries go to Pagefind instead."""
+    so that its ``search_index.json`` is written empty (the browser fetches only the split
+    index) and the entries go to the split index instead."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -107,7 +107,7 @@ class TakeSearchEntries(BasePlugin):
 
 
 SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
-"""Points Material's search box at the Pagefind worker and adds the filters (theme_overrides)."""
+"""Points Material's search box at the split index's worker and adds the filters (theme_overrides)."""
 
 OFFLINE_SHIM = "assets/javascripts/vendor/iframe-worker-shim.js"
 """The iframe-worker shim (npm ``iframe-worker``, MIT licence, beside it) for search on file://."""
@@ -141,7 +141,7 @@ def build_site(
 ) -> None:
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
     ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same.
-    With ``search`` (by language, and not ``offline``), the site searches Pagefind's split index,
+    With ``search`` (by language, and not ``offline``), the site searches its own split index,
     written into the new site before it replaces the old, one for each language's pages;
     otherwise Material's own search. A site in several languages is built once per language
     (``site_languages.editions``)."""

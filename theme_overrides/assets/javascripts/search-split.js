@@ -1,7 +1,7 @@
 /* Learning Lessons: the published site's search. Plain script, no dependencies; it runs
  * before Material's own script.
  *
- * It points Material's search box at search-worker.js, which answers from Pagefind's split
+ * It points Material's search box at search-worker.js, which answers from the site's split
  * index instead of Material's whole-site index, so a query fetches only what it needs. The
  * box, the results as you type, the keyboard keys and the "no results" message stay Material's.
  * It also adds the search filters (theme, type of review, board, year) to the search dialog:

@@ -1,45 +1,205 @@
 /* Learning Lessons: the published site's search worker. Plain script, no dependencies.
  *
  * Material's search box talks to a worker with four messages (0 set up, 1 ready, 2 query,
- * 3 result); this worker answers them from Pagefind's split index (pagefind/ at the site's
- * root), which fetches only the parts of the index a query needs. Each result is a page with
- * its matching sections (learning points, case summaries, recommendations), in Material's
- * result format, so Material shows them as it shows its own. The search filters, chosen in the
- * search dialog (search-split.js), arrive on a BroadcastChannel named in this worker's address. */
+ * 3 result); this worker answers them from the site's split index (search-index/ at the site's
+ * root, written by generator/pipeline/search_index.py, whose note describes its files). A query
+ * fetches the files of its words, then only the results it shows, so what it fetches does not
+ * grow with the collection. Each result is a page with its matching sections (learning points,
+ * case summaries, recommendations), in Material's result format, so Material shows them as it
+ * shows its own. The search filters, chosen in the search dialog (search-split.js), arrive on a
+ * BroadcastChannel named in this worker's address. */
 "use strict";
 
-var root = new URL("../../", self.location.href);
+importScripts("search-words.js");
+
+var folder = new URL("../../search-index/", self.location.href);
 var channel = new BroadcastChannel(new URL(self.location.href).searchParams.get("channel") || "ll-search");
-var loading = null;
+var files = new Map();
+var settings = null;
 var filters = {};
 var current = "";
 var generation = 0;
-var RESULTS = 20; /* records whose text is fetched for a query: Material shows 10 pages at first */
+var RESULTS = 20; /* records shown for a query: Material shows the first 10 pages at once */
+var CLOSE = 8; /* words found by the beginning typed, at most (the most widely held) */
+var ROUNDS = 2; /* further files of records fetched per word, at most, to find records holding every word */
+var FILTERED_ROUNDS = 12; /* the same when filters are chosen, to find records that match them */
+var EXCERPT = 24; /* words of a record's text shown */
 
-/* Pagefind, with every part of the index (a large collection is indexed in parts, listed in
- * pagefind/parts.json; the first part is pagefind/ itself). */
-function engine() {
-  if (!loading) {
-    var index = new URL("pagefind/", root);
-    loading = Promise.all([
-      import(new URL("pagefind.js", index).href),
-      fetch(new URL("parts.json", index)).then(function (response) {
-        return response.json();
-      })
-    ]).then(function (loaded) {
-      var pagefind = loaded[0];
-      return pagefind.options({ excerptLength: 24 }).then(function () {
-        return pagefind.init();
-      }).then(function () {
-        return Promise.all(loaded[1].parts.map(function (part) {
-          return pagefind.mergeIndex(new URL(part, index).pathname);
-        }));
-      }).then(function () {
-        return pagefind;
+/* One of the index's files, as JSON (each is fetched once). The files are gzip-compressed; a
+ * host that serves them with Content-Encoding has had the browser undo it already. A file that
+ * is not there (no word begins so) is empty. */
+function load(path) {
+  if (!files.has(path)) {
+    files.set(path, fetch(new URL(path, folder)).then(function (response) {
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error("search index: " + response.status + " for " + path);
+      return response.arrayBuffer().then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).json();
       });
+    }));
+  }
+  return files.get(path);
+}
+
+function engine() {
+  if (!settings) {
+    settings = load("index.json").then(function (found) {
+      found.split = new Set(found.split);
+      return found;
     });
   }
-  return loading;
+  return settings;
+}
+
+function hex(text) {
+  return Array.from(new TextEncoder().encode(text), function (byte) {
+    return byte.toString(16).padStart(2, "0");
+  }).join("");
+}
+
+/* The prefix of the file holding `word`: lengthened while the index says the prefix is split. */
+function shardOf(index, word) {
+  var length = index.shortest;
+  while (word.length > length && index.split.has(word.slice(0, length))) length++;
+  return word.slice(0, length);
+}
+
+function shard(index, prefix) {
+  return load("words/" + hex(prefix) + ".gz").then(function (found) {
+    return found || {};
+  });
+}
+
+/* The query's words: each as the index holds it, and (the last, as it is typed) by its
+ * beginning too. */
+function queryWords(value, language) {
+  var typed = LLWords.typed(value);
+  var open = !/\s$/.test(value);
+  var seen = new Set();
+  var found = [];
+  typed.forEach(function (word, place) {
+    var exact = language === "en" ? LLWords.singular(word) : word;
+    if (seen.has(exact)) return;
+    seen.add(exact);
+    found.push({ typed: word, exact: exact, begins: open && place === typed.length - 1 && word.length >= 3 });
+  });
+  return found;
+}
+
+/* The index's words matching `word`: the word itself and, if it is being typed, the most
+ * widely held words beginning with it. Each has its records so far and what is left to fetch. */
+function terms(index, word) {
+  var wanted = [shard(index, shardOf(index, word.exact))];
+  var prefix = shardOf(index, word.typed);
+  var spread = prefix.length === word.typed.length && index.split.has(prefix);
+  if (word.begins && !spread) wanted.push(shard(index, prefix));
+  return Promise.all(wanted).then(function (shards) {
+    var found = [];
+    if (shards[0][word.exact]) found.push(term(word.exact, shards[0][word.exact], true));
+    if (shards[1]) {
+      var close = Object.keys(shards[1]).filter(function (other) {
+        return other !== word.exact && other.indexOf(word.typed) === 0;
+      }).sort(function (a, b) {
+        return shards[1][b][0] - shards[1][a][0] || (a < b ? -1 : 1);
+      }).slice(0, CLOSE);
+      close.forEach(function (other) {
+        found.push(term(other, shards[1][other], false));
+      });
+    }
+    return found;
+  });
+}
+
+function term(word, entry, exact) {
+  return { word: word, exact: exact, held: entry[0], further: entry[1], fetched: 0, ids: entry[2], weights: entry[3] };
+}
+
+/* The next file of `found`'s records, added to those it has. */
+function more(found) {
+  var block = found.fetched++;
+  return load("more/" + hex(found.word) + "-" + block + ".gz").then(function (records) {
+    if (!records) return;
+    found.ids = found.ids.concat(records[0]);
+    found.weights = found.weights.concat(records[1]);
+  });
+}
+
+/* The pages the chosen filters allow (all, when none is chosen): within a filter any chosen
+ * value, across filters every one. */
+function allowedPages() {
+  var chosen = Object.keys(filters).filter(function (name) {
+    return filters[name].length > 0;
+  });
+  if (!chosen.length) return Promise.resolve(null);
+  return Promise.all(chosen.map(function (name) {
+    return load("filters/" + hex(name) + ".gz");
+  })).then(function (tables) {
+    var allowed = null;
+    chosen.forEach(function (name, place) {
+      var here = new Set();
+      filters[name].forEach(function (value) {
+        ((tables[place] || {})[value] || []).forEach(function (page) {
+          here.add(page);
+        });
+      });
+      allowed = allowed === null ? here : new Set(Array.from(allowed).filter(function (page) {
+        return here.has(page);
+      }));
+    });
+    return allowed;
+  });
+}
+
+/* The records found so far, best first: those holding every word first (so a learning point
+ * with every word ranks above a briefing with them scattered), then those holding most of them,
+ * so a search never comes back empty while some of its words are found. A word found only by
+ * its beginning counts half. */
+function rank(words, found, index, allowed) {
+  var byRecord = new Map();
+  words.forEach(function (word, place) {
+    found[place].forEach(function (match) {
+      match.ids.forEach(function (id, i) {
+        if (allowed && !allowed.has(Math.floor(id / index.slots))) return;
+        var hit = byRecord.get(id);
+        if (!hit) byRecord.set(id, hit = { id: id, best: {}, score: 0, matched: 0 });
+        var weight = match.exact ? match.weights[i] : match.weights[i] / 2;
+        if (!(place in hit.best)) hit.matched++;
+        hit.best[place] = Math.max(hit.best[place] || 0, weight);
+      });
+    });
+  });
+  var hits = Array.from(byRecord.values());
+  hits.forEach(function (hit) {
+    hit.score = Object.keys(hit.best).reduce(function (sum, place) {
+      return sum + hit.best[place];
+    }, 0);
+  });
+  return hits.sort(function (a, b) {
+    return b.matched - a.matched || b.score - a.score || a.id - b.id;
+  });
+}
+
+/* Fetch further records, a round at a time, while too few records hold every word (or match the
+ * filters) and some word has more. */
+function gather(words, found, index, allowed, mine, round) {
+  var hits = rank(words, found, index, allowed);
+  var complete = hits.filter(function (hit) {
+    return hit.matched === words.length;
+  }).length;
+  var left = [];
+  found.forEach(function (matches) {
+    matches.forEach(function (match) {
+      if (match.exact && match.fetched < match.further) left.push(match);
+    });
+  });
+  var rounds = allowed ? FILTERED_ROUNDS : ROUNDS;
+  if (complete >= RESULTS || !left.length || round >= rounds || mine !== generation) return Promise.resolve(hits);
+  return Promise.all(left.map(more)).then(function () {
+    return gather(words, found, index, allowed, mine, round + 1);
+  });
 }
 
 function escapeHtml(text) {
@@ -48,35 +208,37 @@ function escapeHtml(text) {
   });
 }
 
-function hasFilters() {
-  return Object.keys(filters).some(function (name) {
-    return filters[name].length > 0;
+/* Does the word of a text, `word`, match a query word? */
+function matchesWord(word, words, language) {
+  var held = LLWords.words(word, language)[0];
+  var typed = LLWords.plain(word);
+  return held !== undefined && words.some(function (query) {
+    return held === query.exact || (query.begins && typed.indexOf(query.typed) === 0);
   });
 }
 
-/* The records matching `words`, best first: those holding every word first (so a learning
- * point with every word ranks above a briefing with them scattered), then those holding most
- * of them, so a search never comes back empty while some of its words are found. Each word is
- * searched on its own: Pagefind leaves out of a query the words an index (or a part of it)
- * lacks, so its answer to the whole query cannot tell which words a record holds. */
-function matches(pagefind, words) {
-  var options = hasFilters() ? { filters: filters } : {};
-  return Promise.all(words.map(function (word) {
-    return pagefind.search(word, options);
-  })).then(function (each) {
-    var byRecord = new Map();
-    each.forEach(function (found, index) {
-      found.results.forEach(function (result) {
-        var hit = byRecord.get(result.id) || { result: result, score: 0, matched: [] };
-        hit.score += result.score;
-        if (hit.matched.indexOf(words[index]) === -1) hit.matched.push(words[index]);
-        byRecord.set(result.id, hit);
-      });
-    });
-    return Array.from(byRecord.values()).sort(function (a, b) {
-      return b.matched.length - a.matched.length || b.score - a.score;
-    });
-  });
+/* Some words of `text` around the first that matches, those that match marked (as Material
+ * marks its own results). */
+function excerpt(text, words, language) {
+  var pattern = /[\p{L}\p{N}]+/gu;
+  var tokens = [];
+  var match;
+  while ((match = pattern.exec(text)) !== null) {
+    tokens.push({ start: match.index, end: match.index + match[0].length, hit: matchesWord(match[0], words, language) });
+  }
+  if (!tokens.length) return escapeHtml(text);
+  var first = Math.max(0, tokens.findIndex(function (token) { return token.hit; }));
+  var from = Math.max(0, Math.min(first - 4, tokens.length - EXCERPT));
+  var to = Math.min(tokens.length, from + EXCERPT);
+  var html = from > 0 ? "… " : "";
+  var at = tokens[from].start;
+  for (var i = from; i < to; i++) {
+    html += escapeHtml(text.slice(at, tokens[i].start));
+    var word = escapeHtml(text.slice(tokens[i].start, tokens[i].end));
+    html += tokens[i].hit ? "<mark>" + word + "</mark>" : word;
+    at = tokens[i].end;
+  }
+  return html + (to < tokens.length ? " …" : escapeHtml(text.slice(at)));
 }
 
 /* The result for `value` in Material's format, or null when a later query or filter has
@@ -84,17 +246,23 @@ function matches(pagefind, words) {
 function search(value) {
   var mine = ++generation;
   current = value;
-  var words = value.toLowerCase().split(/\s+/).filter(function (word, index, all) {
-    return word && all.indexOf(word) === index;
-  });
-  if (!words.length) return Promise.resolve({ items: [] });
-  return engine().then(function (pagefind) {
-    return matches(pagefind, words);
-  }).then(function (found) {
+  var index, words, allowed;
+  return engine().then(function (found) {
+    index = found;
+    words = queryWords(value, index.language);
+    if (!words.length) return null;
+    return Promise.all([allowedPages(), Promise.all(words.map(function (word) {
+      return terms(index, word);
+    }))]);
+  }).then(function (loaded) {
+    if (loaded === null) return [];
+    allowed = loaded[0];
+    return gather(words, loaded[1], index, allowed, mine, 0);
+  }).then(function (hits) {
     if (mine !== generation) return null;
-    return Promise.all(found.slice(0, RESULTS).map(function (hit) {
-      return hit.result.data().then(function (data) {
-        hit.data = data;
+    return Promise.all(hits.slice(0, RESULTS).map(function (hit) {
+      return load("records/" + hit.id + ".gz").then(function (record) {
+        hit.record = record;
         return hit;
       });
     }));
@@ -102,23 +270,27 @@ function search(value) {
     if (hits === null || mine !== generation) return null;
     var groups = new Map();
     hits.forEach(function (hit, rank) {
-      var meta = hit.data.meta;
-      var link = meta.link || "";
-      var page = meta.page || "";
+      var record = hit.record;
       var terms = {};
-      words.forEach(function (word) {
-        terms[word] = hit.matched.indexOf(word) !== -1;
+      words.forEach(function (word, place) {
+        terms[word.typed] = place in hit.best;
       });
       var score = hits.length - rank;
-      var item = { location: link, title: escapeHtml(meta.title), text: hit.data.excerpt, score: score, terms: terms };
-      if (!groups.has(page)) {
-        groups.set(page, {
-          article: { location: page, title: escapeHtml(meta.page_title || ""), text: "", score: score, terms: terms },
+      var item = {
+        location: record.location,
+        title: escapeHtml(record.title),
+        text: excerpt(record.text, words, index.language),
+        score: score,
+        terms: terms
+      };
+      if (!groups.has(record.page)) {
+        groups.set(record.page, {
+          article: { location: record.page, title: escapeHtml(record.page_title), text: "", score: score, terms: terms },
           sections: []
         });
       }
-      var group = groups.get(page);
-      if (link === page) {
+      var group = groups.get(record.page);
+      if (record.location === record.page) {
         item.score = group.article.score;
         group.article = item;
       } else {
@@ -158,10 +330,8 @@ channel.onmessage = function (event) {
     filters = message.data;
     answer(current);
   } else if (message.type === "options") {
-    engine().then(function (pagefind) {
-      return pagefind.filters();
-    }).then(function (options) {
-      channel.postMessage({ type: "options", data: options });
+    load("filters.gz").then(function (table) {
+      channel.postMessage({ type: "options", data: table || {} });
     });
   }
 };
