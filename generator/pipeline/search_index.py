@@ -169,14 +169,13 @@ def _plain(html: str) -> str:
 
 
 def _shown(record: SearchRecord, title: str, text: str) -> dict[str, Any]:
-    """What a result shows of ``record``, and the filters of its page (for reading it back)."""
+    """What a result shows of ``record``."""
     return {
         "location": record.location,
         "title": title,
         "page": record.page,
         "page_title": _plain(record.page_title),
         "text": text,
-        "filters": record.filters,
     }
 
 
