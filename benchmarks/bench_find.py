@@ -23,9 +23,7 @@ import functools
 import gzip
 import json
 import os
-import re
 import resource
-import shutil
 import statistics
 import sys
 import threading
@@ -86,35 +84,16 @@ def timed_build(project: Project) -> dict[str, float]:
 
 
 def read_records(site_dir: Path) -> list:
-    """The search records of a built site, read back from its index: from the split index's
-    record files, or, for a corpus built before this index, from Pagefind's fragment files
-    (gzip, then JSON after a signature; the heading then opened the text)."""
-    from generator.model import addresses
+    """The search records of a built site, read back from its index's record files."""
     from generator.pipeline.search_index import SearchRecord
 
     sys.path.insert(0, str(REPO / "tests"))
     from published_index import published_records
 
-    legacy = sorted((site_dir / "pagefind").glob("**/fragment/*.pf_fragment"))
-    if not legacy:
-        return [
-            SearchRecord(r["location"], r["title"], r["text"], r["page"], r["page_title"], r["filters"])
-            for r in published_records(site_dir)
-        ]
-    records = []
-    for path in legacy:
-        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        meta = data["meta"]
-        location, title = meta.get("link", ""), meta["title"]
-        page = meta.get("page", "")
-        text = data["content"].removeprefix(title).lstrip(". ")
-        if addresses.is_indexed_by_intro(page):
-            if location != page:
-                continue
-            text = text[:1500]
-        records.append(SearchRecord(location, title, text, page, meta.get("page_title", "") or title, data["filters"]))
-    # Pagefind's files were named by their contents: put the records back in page order.
-    return sorted(records, key=lambda record: (record.page, record.location != record.page, record.location))
+    return [
+        SearchRecord(r["location"], r["title"], r["text"], r["page"], r["page_title"], r["filters"])
+        for r in published_records(site_dir)
+    ]
 
 
 def index_only(site_dir: Path) -> None:
@@ -137,19 +116,8 @@ def reindex(project: Project, built: dict) -> dict:
 
     for script in (REPO / "theme_overrides" / "assets" / "javascripts").glob("search-*.js"):
         (project.site_dir / "assets" / "javascripts" / script.name).write_bytes(script.read_bytes())
-    # A corpus built before the filters were listed in order (a list, not a mapping) gets the
-    # list on its home page, where the benchmark searches.
-    home = project.site_dir / "index.html"
-    html = home.read_text(encoding="utf-8")
-    found = re.search(r'(<script id="ll-split-search" type="application/json">)(.*?)(</script>)', html, re.S)
-    if found and isinstance(json.loads(found.group(2))["filters"], dict):
-        settings = json.loads(found.group(2))
-        settings["filters"] = list(settings["filters"].items())
-        html = html.replace(found.group(0), found.group(1) + json.dumps(settings) + found.group(3))
-        home.write_text(html, encoding="utf-8")
     command = [sys.executable, __file__, "--index-only", str(project.site_dir)]
     result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
-    shutil.rmtree(project.site_dir / "pagefind", ignore_errors=True)  # an earlier index, if any
     first_build = built["build (s)"] - built["search indexing in the build (s)"]
     return {
         "build (s)": round(first_build + result["seconds"], 1),
