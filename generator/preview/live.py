@@ -9,6 +9,7 @@ page-by-page update is not possible, it builds the whole site instead and says w
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection
 from pathlib import Path
 
@@ -63,6 +64,8 @@ class LiveSite:
         self.config: MkDocsConfig | None = None
         self.pending: set[str] = set()
         """The pages (paths under the docs_dir) not built yet since ``start``."""
+        self.queue: deque[str] = deque()
+        """The pages not built yet, in the order of the site's files (home and list pages first)."""
         self.left_out: list[str] = []
         """Markdown files in the docs_dir that ``start`` left out of the site."""
         self.addresses: dict[str, str] = {}
@@ -86,6 +89,7 @@ class LiveSite:
         self.config = self._config()
         self.config.plugins.on_startup(command="serve", dirty=False)
         self.pending.clear()
+        self.queue.clear()
         mkdocs_build(self.config)
 
     def start(self, pages: Collection[str], leave_out: str = "") -> None:
@@ -129,6 +133,7 @@ class LiveSite:
             internals.build_extra_template(template, files, config, nav)
         self.config = config
         self.pending = {file.src_uri for file in files.documentation_pages()}
+        self.queue = deque(file.src_uri for file in files.documentation_pages())
         self.addresses = {file.dest_uri: file.src_uri for file in files.documentation_pages()}
         try:
             self.write_index()
@@ -143,6 +148,15 @@ class LiveSite:
             if path in self.pending:
                 return path
         return None
+
+    def next_pending(self, count: int) -> list[str]:
+        """Up to ``count`` of the pages not built yet, in the order of the site's files."""
+        paths: list[str] = []
+        while self.queue and len(paths) < count:
+            path = self.queue.popleft()
+            if path in self.pending:
+                paths.append(path)
+        return paths or sorted(self.pending)[:count]
 
     def build_pages(self, paths: list[str]) -> str:
         """Build those of the pages at ``paths`` (under the docs_dir) not built yet since

@@ -234,7 +234,7 @@ class Preview:
             if live is None or not self.filling:
                 return False
             if live.pending:
-                self._make(sorted(live.pending)[:FILL_CHUNK])
+                self._make(live.next_pending(FILL_CHUNK))
                 return True
             if live.left_out and self.content is not None:  # pages of an earlier run: removed now
                 write_pages(render(self.content), self.project.docs_dir, keep=PDF_FOLDER)
