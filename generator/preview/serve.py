@@ -241,11 +241,11 @@ class Preview:
                 live.left_out = []
             live.finish()
             self.filling = False
-        click.echo(f"Built every page ({len(live.addresses)}) in {time.perf_counter() - self.started:.1f} s", err=True)
         # What is built now mostly stays: keep the garbage collector from walking it after
         # every edit (a full collection over 1,000 reviews' objects takes about a second).
         gc.collect()
         gc.freeze()
+        click.echo(f"Built every page ({len(live.addresses)}) in {time.perf_counter() - self.started:.1f} s", err=True)
         return False
 
     def wake(self) -> None:
