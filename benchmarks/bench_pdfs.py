@@ -6,11 +6,19 @@ with PDFs (empty PDF cache), and a build after one review is edited (the cache k
 Each build is ``briefings build`` in a fresh process, timed by the wall clock; Word files are off
 in all three, so the difference is the PDFs'. The PDF cache is ``.cache/pdf/`` of the project:
 the edit build reports how many PDFs it found there and how many it made again.
+
+    .venv/bin/python benchmarks/bench_pdfs.py --reviews 100 --per-pdf 60
+
+With ``--per-pdf N`` it instead times making the first N PDFs of the corpus (briefings and
+7-minute briefings, in path order) one after another in this process, set up as a build's
+worker processes are, after one PDF to warm up: the processor time and wall time per PDF,
+which other work on the machine disturbs less than whole builds. Each PDF is made twice more in a fresh process to check the bytes are the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import shutil
@@ -45,11 +53,68 @@ def with_settings(root: Path, pdfs: bool) -> None:
     settings.write_text(text, encoding="utf-8")
 
 
+def print_documents_of(reviews: int, count: int) -> dict:
+    """The print documents of the first ``count`` PDFs of ``reviews`` synthetic reviews."""
+    sys.path.insert(0, str(REPO))
+    from generator.build import Project
+    from generator.pipeline.load import load
+    from generator.pipeline.printing import print_documents
+    from generator.pipeline.render import render
+    from generator.pipeline.site_config import markdown_settings
+    from generator.pipeline.validate import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(make_corpus(Path(folder) / "corpus", reviews, pdfs=True))
+        content = validate(load(project.content_dir), warnings=False)
+        documents = print_documents(content, render(content), markdown_settings(project.config_file))
+    return dict(sorted(documents.items())[:count])
+
+
+def digest(made: dict[str, bytes]) -> str:
+    return hashlib.sha256(b"".join(made[path] for path in sorted(made))).hexdigest()
+
+
+def per_pdf(reviews: int, count: int) -> str:
+    """Make the first ``count`` PDFs of ``reviews`` synthetic reviews in this process; say how
+    long each took, and whether a fresh process makes the same bytes."""
+    from generator.pipeline.pdf import forget_made, make_pdfs, start_printing_process
+
+    documents = print_documents_of(reviews, count)
+    start_printing_process()  # as each worker process of a build is
+    make_pdfs(dict([next(iter(documents.items()))]), workers=1)  # WeasyPrint loaded and warmed up
+    forget_made()
+    wall, processor = time.perf_counter(), time.process_time()
+    made = make_pdfs(documents, workers=1)
+    wall, processor = time.perf_counter() - wall, time.process_time() - processor
+    again = subprocess.run(
+        [sys.executable, __file__, "--reviews", str(reviews), "--per-pdf", str(count), "--digest"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (
+        f"{len(made)} PDFs of {reviews} synthetic reviews, made one after another in one process: "
+        f"{processor / len(made):.3f} s of processor time and {wall / len(made):.3f} s of wall time a PDF, "
+        f"{sum(map(len, made.values())) / len(made) / 1000:.0f} KB a PDF. Made again in a fresh process, "
+        f"the bytes are {'the same' if again == digest(made) else 'NOT the same'}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reviews", type=int, default=1000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--per-pdf", type=int, metavar="N", help="time making N PDFs in one process instead")
+    parser.add_argument("--digest", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.per_pdf:
+        if arguments.digest:
+            from generator.pipeline.pdf import make_pdfs
+
+            print(digest(make_pdfs(print_documents_of(arguments.reviews, arguments.per_pdf), workers=1)))
+        else:
+            print(per_pdf(arguments.reviews, arguments.per_pdf))
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-pdfs-"))
     try:
         root = make_corpus(work / "corpus", arguments.reviews)

@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/bench_serve.py --reviews 1000
 
-Makes a synthetic corpus (benchmarks/synthetic.py), starts ``briefings serve`` on it, opens a
-briefing in headless Chromium (Debian's /usr/bin/chromium) and then, --edits times, rewrites
+Makes a synthetic corpus (benchmarks/synthetic.py), starts ``briefings serve`` on it and times
+from start-up to the first page served (a briefing, asked for as soon as the preview answers;
+the preview builds a page when it is first asked for) and to every page built (the preview's
+log says when its background work has built them all). It then opens that briefing in headless
+Chromium (Debian's /usr/bin/chromium) and, --edits times, rewrites
 that review's file with a new sentence in its first learning point (shown on the briefing, its
 theme and agency pages and more) and times from the write to the moment
-the open page has reloaded and shows the sentence. Reports the start-up build time, the median
+the open page has reloaded and shows the sentence. Reports the start-up times, the median
 and worst edit-to-reload time, and when the background update of related pages finished (from
 the preview's log).
 """
@@ -75,6 +78,13 @@ def main() -> None:
         try:
             wait_until_served(url, process, timeout=3600)
             startup = time.perf_counter() - started
+            print(f"  first page served after {startup:.1f} s", file=sys.stderr, flush=True)
+            while not any(line.startswith("Built every page") for line in log):
+                if process.poll() is not None:
+                    raise RuntimeError("the preview stopped:\n" + "".join(log))
+                time.sleep(0.2)
+            every_page = time.perf_counter() - started
+            print(f"  every page built after {every_page:.1f} s", file=sys.stderr, flush=True)
             times = []
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -103,13 +113,16 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
+    pages = [int(match[1]) for line in log if (match := re.search(r"^Built every page \((\d+)\)", line))]
     rebuilt = [float(match[1]) for line in log if (match := re.search(r"^Rebuilt .* in ([\d.]+) s;", line))]
     updates = [
         float(match[1]) for line in log if (match := re.search(r"^Updated \d+ more page\(s\) in ([\d.]+) s", line))
     ]
     rows = [
         ("reviews", arguments.reviews),
-        ("preview start-up to first page (s)", round(startup, 1)),
+        ("pages", pages[0] if pages else "-"),
+        ("start-up to first page served (s)", round(startup, 1)),
+        ("start-up to every page built (s)", round(every_page, 1)),
         ("edits", len(times)),
         ("save to reloaded page, median (s)", round(statistics.median(times), 2)),
         ("save to reloaded page, worst (s)", round(max(times), 2)),

@@ -116,6 +116,62 @@ def test_serve_reloads_the_open_page_when_content_changes(tmp_path: Path, page: 
     assert "sumary: unknown field" in output.wait_until_closed()
 
 
+def test_serve_builds_a_page_when_it_is_first_asked_for(tmp_path: Path, page: Page) -> None:
+    """The preview serves before it has built its pages: a page a browser asks for first is
+    built there and then, styled and whole, as are the pages it links to; the pages built so,
+    out of order, and those its background work builds after are the site a full build makes,
+    byte for byte."""
+    import threading
+
+    from generator.pipeline.site import config_overrides
+    from generator.preview.live import LiveSite
+    from generator.preview.serve import Preview, ReloadServer
+
+    project = make_project(tmp_path, with_sample_reviews=True)
+    settings = project.content_dir / "settings.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nmake_pdfs: false\n", encoding="utf-8")
+    left = project.docs_dir / "reviews" / "removed-since-the-last-run.md"
+    left.parent.mkdir(parents=True)
+    left.write_text("# A review removed since the last run\n", encoding="utf-8")
+    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
+    content = preview.start()
+    briefing = preview.site_dir / "reviews" / "kent-2019-child-j" / "index.html"
+    assert not briefing.exists() and not (project.docs_dir / "reviews" / "kent-2019-child-j.md").exists()
+    server = ReloadServer(
+        builder=lambda: None,
+        host="127.0.0.1",
+        port=free_port(),
+        root=str(preview.site_dir),
+        before_serving=preview.serve_page,
+    )
+    threading.Thread(target=server.serve, daemon=True).start()
+    try:
+        wait_for(server.url + "assets/stylesheets/learning-lessons.css")
+        page.goto(f"{server.url}reviews/kent-2019-child-j/")
+        expect(page.locator("h1")).to_have_text(re.compile("^Child J: non-accidental injuries"))
+        expect(page.locator("article")).to_contain_text(re.compile(r"pre-birth\s+assessment is needed"))
+        expect(page.locator(".md-header")).to_be_visible()  # Material's stylesheet and scripts came too
+        assert page.locator(".md-nav__link", has_text="Practice themes").count()
+        page.locator(".ll-key-facts a", has_text="Pre-birth assessment").first.click()
+        expect(page.locator("h1")).to_have_text(re.compile("^Pre-birth assessment"))
+        expect(page.locator("article")).to_contain_text("Child J: non-accidental injuries")
+    finally:
+        server.shutdown()
+    assert briefing.is_file() and not (preview.site_dir / "reviews" / "wiltshire-child-k" / "index.html").exists()
+    while preview.fill():
+        pass
+    assert not left.exists()  # the writer removed it once every page was written
+    full = LiveSite(project.config_file, tmp_path / "full", config_overrides(content.settings))
+    full.build()
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+
+    built, expected = files(preview.site_dir), files(tmp_path / "full")
+    assert sorted(built) == sorted(expected)
+    assert [path for path in expected if built[path] != expected[path]] == []
+
+
 CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
 """Site navigation, search and header chrome: none of it belongs on paper."""
 

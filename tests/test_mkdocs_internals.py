@@ -7,6 +7,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 from packaging.requirements import Requirement
@@ -36,6 +37,29 @@ def test_the_installed_versions_are_the_ones_pyproject_allows_and_were_checked()
 def test_every_private_name_used_is_there_as_expected() -> None:
     """Fails loudly, naming the internal, when an upgrade changes one."""
     internals.check()
+    internals.check_preview()
+
+
+def test_a_changed_preview_step_builds_the_whole_preview_at_start_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the steps that start a build with no pages, the preview cannot build its pages
+    one by one when asked: it builds them all before serving, as a full build."""
+    from generator.preview.serve import Preview
+
+    # As if an upgrade had renamed a parameter of the step.
+    monkeypatch.setitem(internals.PREVIEW_STEPS, "_build_theme_template", ("template_name", "theme"))
+    project = make_project(tmp_path / "project")
+    shutil.copy(REPO / "content" / "reviews" / "kent-2019-child-j.md", project.content_dir / "reviews")
+    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
+    preview.start()
+    assert (preview.site_dir / "reviews" / "kent-2019-child-j" / "index.html").is_file()
+    assert not preview.filling
+    assert (
+        "each edit rebuilds the whole preview (MkDocs' internals have changed: mkdocs.commands.build."
+        "_build_theme_template now takes ('template_name', 'env'), not ('template_name', 'theme')"
+        in capsys.readouterr().err
+    )
 
 
 def preview_of(tmp_path: Path, config_text: str | None = None) -> tuple[Project, LiveSite]:

@@ -41,6 +41,15 @@ def on_page(entries: list[dict], url: str) -> list[dict]:
     return [entry for entry in entries if entry["location"].split("#")[0] == url]
 
 
+def started(project: Project, site_dir: Path) -> Preview:
+    """A preview started and with every page built, as its background work builds them."""
+    preview = Preview(project, drafts=False, site_dir=site_dir)
+    preview.start()
+    while preview.fill():
+        pass
+    return preview
+
+
 @pytest.fixture
 def live(tmp_path: Path) -> tuple[Project, LiveSite]:
     project = project_without_pdfs(tmp_path / "project")
@@ -107,8 +116,7 @@ def test_a_new_page_in_the_navigation_rebuilds_the_whole_site(live: tuple[Projec
 
 def test_an_edit_shows_on_the_briefing_first_then_on_its_theme_page(tmp_path: Path) -> None:
     project = project_without_pdfs(tmp_path / "project")
-    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
-    preview.start()
+    preview = started(project, tmp_path / "preview")
     review = project.content_dir / "reviews" / f"{KENT}.md"
     text = review.read_text(encoding="utf-8")
     assert KENT_POINT in " ".join(text.split())
@@ -124,12 +132,35 @@ def test_an_edit_shows_on_the_briefing_first_then_on_its_theme_page(tmp_path: Pa
     assert not preview.stale
 
 
+def test_an_edit_before_every_page_is_built_shows_on_pages_built_before_and_after(tmp_path: Path) -> None:
+    project = project_without_pdfs(tmp_path / "project")
+    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
+    preview.start()
+    preview.serve_page(f"reviews/{KENT}/index.html")  # a browser asks for it
+    briefing = preview.site_dir / "reviews" / KENT / "index.html"
+    theme = preview.site_dir / "themes" / "pre-birth-assessment" / "index.html"
+    assert briefing.is_file() and not theme.exists()
+    review = project.content_dir / "reviews" / f"{KENT}.md"
+    text = review.read_text(encoding="utf-8")
+    review.write_text(text.replace("a pre-birth assessment is needed", "an assessment before birth is needed", 1))
+
+    preview.rebuild({review})
+    assert "an assessment before birth is needed" in briefing.read_text(encoding="utf-8")
+    assert not theme.exists()  # built by the background work, from the edited content
+    while preview.fill():
+        pass
+
+    assert "an assessment before birth is needed" in theme.read_text(encoding="utf-8")
+    assert "a pre-birth assessment is needed" not in theme.read_text(encoding="utf-8")
+    assert not preview.live.pending and not preview.stale
+    assert on_page(search_entries(preview.site_dir), "themes/pre-birth-assessment/")
+
+
 def test_the_preview_keeps_the_last_good_pages_when_an_edit_is_wrong(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = project_without_pdfs(tmp_path / "project")
-    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
-    preview.start()
+    preview = started(project, tmp_path / "preview")
     before = html_files(preview.site_dir)
     review = project.content_dir / "reviews" / f"{KENT}.md"
     review.write_text(review.read_text(encoding="utf-8").replace("summary:", "sumary:", 1), encoding="utf-8")
@@ -177,12 +208,13 @@ def test_writing_some_pages_removes_nothing(tmp_path: Path) -> None:
 
 def test_a_new_site_name_rebuilds_the_whole_preview(tmp_path: Path) -> None:
     project = project_without_pdfs(tmp_path / "project")
-    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
-    preview.start()
+    preview = started(project, tmp_path / "preview")
     settings = project.content_dir / "settings.yml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(re.sub(r"^site_name: .*$", "site_name: Renamed Learning", text, flags=re.M), encoding="utf-8")
     preview.rebuild({settings})
+    while preview.fill():  # every page changes: they are built again as at start-up
+        pass
     for page in ("index.html", f"reviews/{KENT}/index.html", "themes/pre-birth-assessment/index.html"):
         assert "Renamed Learning" in (preview.site_dir / page).read_text(encoding="utf-8")
 

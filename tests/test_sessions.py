@@ -176,3 +176,22 @@ def test_an_edit_remakes_only_that_reviews_pdfs(project: Project) -> None:
     damaged.write_bytes(now[damaged.name][:1000])
     generate(project)
     assert damaged.read_bytes() == now[damaged.name]
+
+
+def test_a_pdf_is_the_same_whatever_its_process_printed_before(sample_site_with_pdfs: Project) -> None:
+    """Each process sets WeasyPrint up once and prints every document it is given with the same
+    fonts: a PDF made after others, in another process and order than the build's, is the
+    build's PDF byte for byte."""
+    from generator.build import check
+    from generator.pipeline.pdf import make_pdfs
+    from generator.pipeline.printing import print_documents
+    from generator.pipeline.render import render
+    from generator.pipeline.site_config import markdown_settings
+
+    content = check(sample_site_with_pdfs)
+    documents = print_documents(content, render(content), markdown_settings(sample_site_with_pdfs.config_file))
+    chosen = {path: documents[path] for path in sorted(documents, reverse=True)[:3]}
+    forget_made()  # made again here, not taken from what this process made for the build
+    made = make_pdfs(chosen, workers=1)  # in this process, one after another
+    for path, pdf in made.items():
+        assert pdf == (sample_site_with_pdfs.site_dir / path).read_bytes(), path

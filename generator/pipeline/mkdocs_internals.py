@@ -135,3 +135,45 @@ def reload_browsers(server: Any, clock: Callable[[], float] = time.monotonic) ->
     with server._epoch_cond:
         server._wanted_epoch = server._visible_epoch = max(server._visible_epoch + 1, round(clock() * 1000))
         server._epoch_cond.notify_all()
+
+
+# The preview
+# ``briefings serve`` starts serving before any page is built and builds each page when it is
+# first asked for (``generator.preview.live.LiveSite.start``): it makes the steps of a MkDocs
+# build that come before the pages itself, including the theme's own templates (404.html, the
+# sitemap), which only these private functions build.
+
+PREVIEW_STEPS = {
+    "_build_theme_template": ("template_name", "env", "files", "config", "nav"),
+    "_build_extra_template": ("template_name", "files", "config", "nav"),
+}
+"""The private functions of ``mkdocs.commands.build`` the preview also uses, with their parameters."""
+
+
+def check_preview() -> None:
+    """``check``, and the private names only the preview uses: raise ``InternalsChanged`` naming
+    the first that is not as expected."""
+    import mkdocs.commands.build as build_module
+
+    check()
+    for name, expected in PREVIEW_STEPS.items():
+        step = getattr(build_module, name, None)
+        found = tuple(inspect.signature(step).parameters)[: len(expected)] if callable(step) else "nothing"
+        if found != expected:
+            raise InternalsChanged(f"mkdocs.commands.build.{name} now takes {found}, not {expected}")
+
+
+def build_theme_template(
+    name: str, env: jinja2.Environment, files: Files, config: MkDocsConfig, nav: Navigation
+) -> None:
+    """Write one of the theme's own templates (404.html, sitemap.xml), as a build does."""
+    from mkdocs.commands.build import _build_theme_template
+
+    _build_theme_template(name, env, files, config, nav)
+
+
+def build_extra_template(name: str, files: Files, config: MkDocsConfig, nav: Navigation) -> None:
+    """Write one of the site's ``extra_templates``, as a build does."""
+    from mkdocs.commands.build import _build_extra_template
+
+    _build_extra_template(name, files, config, nav)

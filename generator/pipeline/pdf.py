@@ -6,10 +6,17 @@ serve`` rebuilds often) and, given a cache folder, on disk between builds, so an
 the edited review's PDFs. The PDFs still to make are made in parallel, one process per core. A
 document WeasyPrint cannot print fails the build with the name of the document and the content
 file it came from.
+
+Each process sets WeasyPrint up once (``_weasyprint``): one font configuration (fontconfig's
+fonts and Pango's font map, with their caches) serves every document it prints. The worker
+processes also collect garbage less often (``start_printing_process``). The PDFs are the same,
+byte for byte.
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -18,6 +25,8 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from generator.errors import LearningLessonsError
 from generator.pipeline.printing import PrintDocument
@@ -27,6 +36,14 @@ _made: dict[str, bytes] = {}
 
 PARALLEL_FROM = 6
 """Fewer PDFs than this to make are made in this process: starting workers would cost more."""
+
+GC_THRESHOLD = 20_000
+"""How many new objects a worker makes before the garbage collector looks at the newest (Python's
+default is 700): WeasyPrint makes and drops a great many as it lays a document out."""
+
+JOBS_PER_WORKER = 32
+"""The PDFs to make are handed to the workers in about this many batches each, small enough
+that no worker is left with a long batch while the others have finished."""
 
 
 class PdfBuildError(LearningLessonsError):
@@ -105,25 +122,45 @@ def _print_all(jobs: list[tuple[str, PrintDocument]], workers: int | None) -> It
     # forkserver: the workers start from a clean process, not a copy of one that may run threads
     # (the preview's file watcher, a test's background build).
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_print_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start_printing_process) as pool:
+        return list(pool.map(_print_job, jobs, chunksize=max(1, len(jobs) // (workers * JOBS_PER_WORKER))))
+
+
+def start_printing_process() -> None:
+    """Set up a process whose work is making PDFs (each worker, once, before its first PDF):
+    WeasyPrint loaded, and the garbage collector tuned for it. It no longer walks what is
+    loaded by now, which stays for the process's life, and it looks at new objects less often.
+    Each PDF takes about a tenth less time, for a few MB more memory."""
+    _weasyprint()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _print_job(job: tuple[str, PrintDocument]) -> bytes:
     return _print(*job)
 
 
-def _print(path: str, document: PrintDocument) -> bytes:
-    """The first version of ``document`` that fits its page limit, as PDF bytes."""
-    import weasyprint  # slow to import; only builds that make PDFs need it
+@functools.cache
+def _weasyprint() -> tuple[ModuleType, Any]:
+    """WeasyPrint (slow to import; only builds that make PDFs need it) and the one font
+    configuration every document printed in this process shares: the fonts are found, loaded
+    and measured once, not for each document."""
+    import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint, weasyprint.text.fonts.FontConfiguration()
+
+
+def _print(path: str, document: PrintDocument) -> bytes:
+    """The first version of ``document`` that fits its page limit, as PDF bytes."""
+    weasyprint, fonts = _weasyprint()
     try:
         for html in document.versions:
-            rendered = weasyprint.HTML(string=html).render()
+            rendered = weasyprint.HTML(string=html).render(font_config=fonts)
             if document.max_pages is None or len(rendered.pages) <= document.max_pages:
-                return rendered.write_pdf()
+                return rendered.write_pdf(font_config=fonts)
     except Exception as error:  # WeasyPrint raises many kinds; all mean this document failed
         raise PdfBuildError(f"could not make {path} (from {document.source}): {error}") from error
     raise PdfBuildError(

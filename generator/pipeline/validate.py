@@ -41,7 +41,11 @@ VOCABULARIES = ("review_types", "themes", "agencies", "age_groups")
 
 
 def validate(
-    raw: RawContent, today: datetime.date | None = None, drafts: bool = False, strict: bool = False
+    raw: RawContent,
+    today: datetime.date | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    warnings: bool = True,
 ) -> Content:
     """Turn loaded content into ``Content``, or raise ``ContentErrors`` listing every problem.
 
@@ -50,9 +54,12 @@ def validate(
 
     A site in more than one language (``languages:``) gets an edition of the content in each
     (``Content.translations``); text with no translation is listed among the warnings (errors
-    with ``strict``)."""
+    with ``strict``). Without ``warnings`` the anonymity and plain-English checks are not made
+    (the preview, which shows no warnings, starts sooner); ``strict`` makes them anyway."""
     pairs = [error for document in _documents(raw) for error in misplaced_pairs(document, document is raw.strings)]
-    content, anonymity = _edition(content_in(raw, ENGLISH), raw, today, drafts, ENGLISH, pairs, strict)
+    content, anonymity = _edition(
+        content_in(raw, ENGLISH), raw if warnings or strict else None, today, drafts, ENGLISH, pairs, strict
+    )
     others = [language for language in content.settings.languages if language != ENGLISH]
     translations = tuple(_translation(raw, language, today, drafts) for language in others)
     missing = [error for language in others for error in missing_translations(raw, content, language)]

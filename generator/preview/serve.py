@@ -1,7 +1,9 @@
 """``briefings serve``: a local preview that shows an author's edit at once.
 
-The preview builds the whole site once, into a temporary folder, and keeps the build in memory
-(``LiveSite``). When a file in ``content/`` changes, in two steps:
+The preview checks the content and plans its pages, starts a MkDocs build without its pages
+(``LiveSite``, in memory, into a temporary folder) and serves at once: a page is rendered,
+written and built when a browser first asks for it, while a background worker builds the rest
+(a page asked for goes first). When a file in ``content/`` changes, in two steps:
 
 1. The edited reviews' own pages (briefing, record, session plan, 7-minute briefing) are
    rendered, written if their text changed, rebuilt by MkDocs one page at a time, and the open
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import posixpath
 import shutil
 import signal
 import tempfile
@@ -40,6 +43,8 @@ from generator.model.content import Content
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.load import FileCache, load
 from generator.pipeline.render import render
+from generator.pipeline.render.page import PlannedPage, render_page
+from generator.pipeline.render.plan import plan
 from generator.pipeline.site import config_overrides
 from generator.pipeline.validate import validate
 from generator.pipeline.write import WriteReport, write_pages
@@ -50,6 +55,10 @@ PDF_FOLDER = addresses.PDF_FOLDER
 
 CHUNK = 20
 """Pages rebuilt between checks for a newer edit in the background step."""
+
+FILL_CHUNK = 5
+"""Pages the background worker builds at a time after start-up, between checks for a page a
+browser asks for (about 30 ms a page)."""
 
 
 class _Changes(FileSystemEventHandler):
@@ -86,8 +95,10 @@ class ReloadServer(LiveReloadServer):
     than watching files itself. If MkDocs' internals for that have changed, pages are served
     without reloading and the preview says so once."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, before_serving: Callable[[str], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.before_serving = before_serving
+        """Called with the path in the site of each file asked for, before it is served."""
         self.reloads = True
         try:
             internals.inject_reload_script(self)
@@ -97,6 +108,16 @@ class ReloadServer(LiveReloadServer):
     def cannot_reload(self, failure: Exception) -> None:
         self.reloads = False
         click.secho(f"Note: open pages will not reload by themselves ({failure!r}); reload them by hand.", err=True)
+
+    def serve_request(self, environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        if self.before_serving is not None and (path + "/").startswith(self.mount_path):
+            relative = path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
+            try:
+                self.before_serving(posixpath.normpath("/" + relative).lstrip("/"))
+            except Exception as error:  # a bug: say so, serve what there is
+                click.secho(f"The preview could not build {path}: {error!r}", fg="red", err=True)
+        return super().serve_request(environ, start_response)
 
     def reload_browsers(self) -> None:
         if not self.reloads:
@@ -121,11 +142,24 @@ class Preview:
         self.wanted = threading.Event()
         self.lock = threading.Lock()
         self.server: ReloadServer | None = None
+        self.content: Content | None = None
+        """The content the pages not written yet are rendered from."""
+        self.unwritten: dict[str, PlannedPage] = {}
+        """Pages planned at start-up and not written yet, by path under the docs_dir."""
+        self.site_lock = threading.RLock()
+        """Held while the MkDocs build or the pages it is built from change."""
+        self.asked = threading.Condition()
+        self.asking = 0
+        """Browser requests waiting for their page: the background worker lets them go first."""
+        self.filling = False
+        """Pages are still being built after start-up."""
+        self.started = time.perf_counter()
 
     def check(self) -> Content | None:
         """Load (changed files only) and validate; on errors print them and return None."""
         try:
-            content = validate(load(self.project.content_dir, self.cache), drafts=self.drafts)
+            # The preview shows no warnings: the anonymity and plain-English checks are for a build.
+            content = validate(load(self.project.content_dir, self.cache), drafts=self.drafts, warnings=False)
         except ContentErrors as failure:
             kept = "; the preview keeps the last good pages" if self.live is not None else ""
             click.secho(f"Content has {len(failure.errors)} error(s){kept}:", fg="red", err=True)
@@ -136,27 +170,98 @@ class Preview:
         return dataclasses.replace(content, settings=settings)
 
     def start(self) -> Content:
-        """Write every page and build the whole site once."""
+        """Check the content, plan its pages and start the site without them: each page is
+        written and built when first asked for (``serve_page``) or by ``fill``."""
+        self.started = time.perf_counter()
         content = self.check()
         if content is None:
             raise SystemExit(1)
-        write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+        self.content = content
+        planned = plan(content)
         self.live = LiveSite(self.project.config_file, self.site_dir, config_overrides(content.settings))
         if self.live.page_by_page_off:
             click.secho(f"Note: each edit rebuilds the whole preview ({self.live.page_by_page_off}).", err=True)
-        self.live.build()
+            write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+            self.live.build()
+            return content
+        self.unwritten = dict(planned)
+        # The home page first: it is the first asked for, and its folder is the docs_dir.
+        home = addresses.HOME
+        write_pages({home: render_page(content, home, self.unwritten.pop(home))}, self.project.docs_dir, prune=False)
+        self.live.start(planned, leave_out=PDF_FOLDER)
+        self.filling = True
+        return content
+
+    def serve_page(self, site_path: str) -> None:
+        """Build the page whose HTML is at ``site_path`` in the site now, if it is not built yet:
+        a browser is asking for it."""
+        if self.live is None or self.live.page_at(site_path) is None:
+            return
+        with self.asked:
+            self.asking += 1
+        try:
+            with self.site_lock:
+                path = self.live.page_at(site_path)
+                if path is not None:
+                    self._make([path])
+        finally:
+            with self.asked:
+                self.asking -= 1
+                self.asked.notify_all()
+
+    def _make(self, paths: list[str]) -> None:
+        """Write those of the pages at ``paths`` not written yet, and build those not built yet."""
+        live, content = self.live, self.content
+        if live is None or content is None:
+            return
+        pages = {path: render_page(content, path, self.unwritten.pop(path)) for path in paths if path in self.unwritten}
+        write_pages(pages, self.project.docs_dir, prune=False)
+        how = live.build_pages(paths)
+        if live.page_by_page_off:  # it fell back to a full build: it needs every page written
+            write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+            self.unwritten.clear()
+            live.build()
+            self.filling = False
+            click.secho(f"Note: {how}.", err=True)
+
+    def fill(self) -> bool:
+        """Build a few of the pages not built yet (after any a browser is waiting for); once
+        every page is built, finish the site. Return whether there are pages still to build."""
+        with self.asked:
+            self.asked.wait_for(lambda: self.asking == 0)
+        with self.site_lock:
+            live = self.live
+            if live is None or not self.filling:
+                return False
+            if live.pending:
+                self._make(live.next_pending(FILL_CHUNK))
+                return True
+            if live.left_out and self.content is not None:  # pages of an earlier run: removed now
+                write_pages(render(self.content), self.project.docs_dir, keep=PDF_FOLDER)
+                live.left_out = []
+            live.finish()
+            self.filling = False
         # What is built now mostly stays: keep the garbage collector from walking it after
         # every edit (a full collection over 1,000 reviews' objects takes about a second).
         gc.collect()
         gc.freeze()
-        return content
+        click.echo(f"Built every page ({len(live.addresses)}) in {time.perf_counter() - self.started:.1f} s", err=True)
+        return False
 
     def wake(self) -> None:
         self.wanted.set()
 
     def run(self) -> None:
-        """The worker: one rebuild at a time, for as long as the preview runs."""
+        """The worker: the pages not built yet after start-up, then one rebuild at a time, for
+        as long as the preview runs. An edit comes before the pages not built yet."""
         while True:
+            if self.filling and not self.wanted.is_set():
+                try:
+                    self.fill()
+                except Exception as error:  # a bug: say so, keep serving (each page is built when asked for)
+                    self.filling = False
+                    click.secho(f"The preview could not build its pages: {error!r}", fg="red", err=True)
+                continue
             self.wanted.wait()
             self.wanted.clear()
             try:
@@ -175,9 +280,13 @@ class Preview:
         ids = {entry.review.id for entry in content.reviews if entry.source in edited}
         first: WriteReport | None = None
         if ids:
-            first = write_pages(render(content, only=ids), self.project.docs_dir, prune=False)
-            if first.written:
-                self.live.update(first.written, [], index=False)
+            own = render(content, only=ids)
+            with self.site_lock:
+                first = write_pages(own, self.project.docs_dir, prune=False)
+                for path in own:
+                    self.unwritten.pop(path, None)
+                if first.written:
+                    self.live.update(first.written, [], index=False)
             self.reload()
             click.echo(
                 f"Rebuilt {', '.join(sorted(ids))} in {time.perf_counter() - started:.2f} s; updating related pages",
@@ -185,29 +294,43 @@ class Preview:
             )
         if self.wanted.is_set():
             return  # a newer edit: its own pages come first
-        report = write_pages(render(content), self.project.docs_dir, keep=PDF_FOLDER)
+        pages = render(content)
+        with self.site_lock:
+            report = write_pages(pages, self.project.docs_dir, keep=PDF_FOLDER)
+            self.content, self.unwritten = content, {}
+            self.live.left_out = []  # removed by that write
         overrides = config_overrides(content.settings)
         if overrides != self.live.overrides:  # the site's name or quick exit: every page changes
-            self.live = LiveSite(self.project.config_file, self.site_dir, overrides)
-            self.live.build()
+            with self.site_lock:
+                self.live = LiveSite(self.project.config_file, self.site_dir, overrides)
+                if self.live.page_by_page_off:
+                    self.live.build()
+                else:
+                    self.live.start(pages, leave_out=PDF_FOLDER)
+                    self.started, self.filling = started, True
             self.stale.clear()
             self.reload()
-            click.echo(f"Rebuilt the whole preview in {time.perf_counter() - started:.1f} s", err=True)
+            click.echo(f"Restarted the whole preview in {time.perf_counter() - started:.1f} s", err=True)
             return
-        self.stale.update(report.written)
+        del pages
+        # Pages not built yet need no rebuilding: they are built from what was just written.
+        self.stale.update(path for path in report.written if path not in self.live.pending)
         self.stale.difference_update(report.removed)
         if report.removed:
-            self.live.update([], report.removed)
+            with self.site_lock:
+                self.live.update([], report.removed)
         pending = sorted(self.stale)
         done = 0
         while pending and not self.wanted.is_set():
             chunk, pending = pending[:CHUNK], pending[CHUNK:]
-            self.live.update(chunk, [], index=False)
+            with self.site_lock:
+                self.live.update(chunk, [], index=False)
             self.stale.difference_update(chunk)
             done += len(chunk)
         if self.stale:
             return
-        self.live.write_index()
+        with self.site_lock:
+            self.live.write_index()
         if first is None or report.removed:
             self.reload()
         click.echo(f"Updated {done} more page(s) in {time.perf_counter() - started:.2f} s", err=True)
@@ -228,14 +351,22 @@ def serve(project: Project, dev_addr: str, drafts: bool = False) -> None:
     site_dir = Path(tempfile.mkdtemp(prefix="briefings-preview-"))
     preview = Preview(project, drafts, site_dir)
     try:
-        click.echo("Building the preview...", err=True)
-        started = time.perf_counter()
+        click.echo("Checking the content...", err=True)
         content = preview.start()
-        click.echo(f"Built {len(content.reviews)} briefing(s) in {time.perf_counter() - started:.1f} s", err=True)
+        click.echo(
+            f"Checked {len(content.reviews)} briefing(s) in {time.perf_counter() - preview.started:.1f} s; "
+            "each page is built when first asked for, the rest in the background",
+            err=True,
+        )
         host, port = dev_addr.rsplit(":", 1)
         mount_path = urlsplit(content.settings.site_url or "/").path
         server = ReloadServer(
-            builder=lambda: None, host=host, port=int(port), root=str(site_dir), mount_path=mount_path
+            builder=lambda: None,
+            host=host,
+            port=int(port),
+            root=str(site_dir),
+            mount_path=mount_path,
+            before_serving=preview.serve_page,
         )
         server.error_handler = lambda code: (site_dir / "404.html").read_bytes() if code == 404 else None
         preview.server = server
