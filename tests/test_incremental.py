@@ -3,6 +3,7 @@ for byte, as a build from nothing; what it kept is reused, and a damaged entry i
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.build import Project, build, generate
+from generator.build import Project, build, generate, split_search
 from generator.errors import SiteBuildError
+from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.page_cache import FORMAT
 from generator.pipeline.site import build_site
 
@@ -115,3 +117,35 @@ def test_a_broken_link_fails_the_build_also_when_its_page_comes_from_the_cache(c
                 cache_dir=project.site_cache,
             )
         assert files_of(project.site_dir) == site
+
+
+def test_a_changed_mkdocs_internal_builds_the_plain_way_and_says_so(
+    corpus: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """If an upgrade changes what MkDocs' page conversion sets, pages are converted by MkDocs
+    itself, one by one and without the cache: the same site, and one line saying why."""
+    project, _ = corpus
+    build(project)
+    content, _ = generate(project)
+    monkeypatch.setattr(internals, "PAGE_CONVERSION", ("content", "toc"))
+    with pytest.raises(
+        internals.InternalsChanged, match=r"Page.render now sets \('content', 'toc', '_title_from_render'"
+    ):
+        internals.check_conversion()
+    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+    cache = sorted(project.site_cache.rglob("*"))
+    with caplog.at_level(logging.WARNING, logger="learning_lessons"):
+        build_site(
+            project.config_file,
+            tmp_path / "site",
+            content.content_epoch(),
+            content.settings,
+            search=search,
+            cache_dir=project.site_cache,
+        )
+    assert [record.getMessage() for record in caplog.records] == [
+        "Pages are converted one by one, without the page cache: MkDocs' Page.render now sets ('content', 'toc',"
+        " '_title_from_render', 'present_anchor_ids', 'links_to_anchors'), not ('content', 'toc')."
+    ]
+    assert sorted(project.site_cache.rglob("*")) == cache
+    assert_same_site(tmp_path / "site", project.site_dir)

@@ -204,10 +204,14 @@ def convert_all(src_uris: list[str], config: MkDocsConfig, files: Files, workers
 class ConvertPages(BasePlugin):
     """Converts the pages in parallel, and reuses what a ``PageCache`` kept (see the module)."""
 
-    def __init__(self, fingerprint: str, cache: PageCache | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, fingerprint: str, theme: str = "", cache: PageCache | None = None, workers: int | None = None
+    ) -> None:
         super().__init__()
         self.fingerprint = fingerprint
-        """A hash of everything every page depends on: configuration, theme, versions."""
+        """A hash of everything every page's conversion depends on: configuration, versions."""
+        self.theme = theme
+        """A hash of everything else every finished page depends on: the theme (``theme_fingerprint``)."""
         self.cache = cache
         self.workers = workers or cpu_count()
         self.converted: dict[str, bytes] = {}
@@ -288,6 +292,7 @@ class ConvertPages(BasePlugin):
         key = digest(
             "page",
             self.fingerprint,
+            self.theme,
             page.file.src_uri,
             page.url,
             page.file.dest_uri,
@@ -380,14 +385,24 @@ def nav_fingerprint(nav: Navigation) -> str:
     return digest(shape(nav.items))
 
 
+BUILD_DATE = ("build_date_utc", "update_date")
+"""What a theme's template shows the build's date (``SOURCE_DATE_EPOCH``) through."""
+
+
 def theme_fingerprint(config: MkDocsConfig) -> str:
-    """A hash of the theme's own files outside installed packages (the overrides): the installed
-    theme's files are covered by its version."""
-    parts = []
-    for folder in config.theme.dirs:
-        if "site-packages" in Path(folder).parts:
-            continue
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                parts.append((str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest()))
-    return digest(parts)
+    """A hash of what every finished page depends on in the theme: the theme's own files outside
+    installed packages (the overrides; the installed theme's are covered by its version), and the
+    build's date if any template shows it."""
+    parts: list[object] = []
+    shows_date = False
+    for folder in map(Path, config.theme.dirs):
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+            data = path.read_bytes()
+            shows_date = shows_date or any(name.encode() in data for name in BUILD_DATE)
+            if "site-packages" not in folder.parts:
+                parts.append((str(path.relative_to(folder)), hashlib.sha256(data).hexdigest()))
+        if "site-packages" not in folder.parts and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix != ".html":
+                    parts.append((str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return digest(parts, os.environ.get("SOURCE_DATE_EPOCH") if shows_date else None)

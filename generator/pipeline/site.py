@@ -202,12 +202,11 @@ def build_site(
                     config_file.read_bytes(),
                     overrides,
                     edition.folder,
-                    os.environ.get("SOURCE_DATE_EPOCH"),
                     sorted(internals.installed_versions().items()),
                     [version(name) for name in CONVERSION_PACKAGES],
-                    theme_fingerprint(config),
                 )
-                config.plugins["learning-lessons/convert-pages"] = ConvertPages(fingerprint, cache)
+                convert = ConvertPages(fingerprint, theme_fingerprint(config), cache)
+                config.plugins["learning-lessons/convert-pages"] = convert
             mkdocs_build(add_pack_pages(config) if pack_pages else config)
             if split and searched is not None:  # each language's pages, searched in its own index
                 write_search_index(search_records(taken.entries, searched.filters), site, language=edition.language)
