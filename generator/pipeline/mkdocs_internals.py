@@ -146,6 +146,18 @@ def around_search_entries(
     return False
 
 
+def page_search_entries(config: MkDocsConfig, page: Page) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin would add for ``page`` as it now is, made apart from
+    its index (in a worker, say); None if there is no search plugin."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            apart = type(index)(**index.config)
+            apart.add_entry_from_context(page)
+            return apart.entries
+    return None
+
+
 def _around(
     around: Callable[[Page, Callable[[Page], None], list[dict[str, Any]]], None],
     add: Callable[[Page], None],

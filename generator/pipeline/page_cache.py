@@ -175,8 +175,10 @@ def _convert(src_uri: str) -> tuple[str, bytes]:
         page.read_source(config)
         markdown = page.markdown or ""
         internals.render_as_mkdocs(page, config, cast(Files, recording))
+        entries = internals.page_search_entries(config, page)
         value = {
             "markdown": hashlib.sha256(markdown.encode("utf-8")).hexdigest(),
+            "search": None if entries is None else (digest(page.content), pack(entries)),
             "conversion": internals.conversion(page),
             "lookups": recording.lookups,
             "log": capture.records,
@@ -219,6 +221,8 @@ class ConvertPages(BasePlugin):
         self.templates: dict[str, str] = {}
         """The template of each page whose finished HTML is cached, until MkDocs writes it."""
         self.env: jinja2.Environment | None = None
+        self.search_made: dict[str, tuple[str, bytes]] = {}
+        """Search entries the workers made, by page, with a hash of the content they were made from."""
         self.nav_hash = ""
         self.render_keys: dict[str, str] = {}
         self.converted_count = 0
@@ -277,6 +281,8 @@ class ConvertPages(BasePlugin):
             for name, level, message in value["log"]:
                 logging.getLogger(name).log(level, message)
             internals.set_conversion(page, value["conversion"], files)
+            if value.get("search") is not None:
+                self.search_made[page.file.src_uri] = value["search"]
             self._remember_render_key(page, config, value["markdown"], value["conversion"])
 
         return render
@@ -314,8 +320,7 @@ class ConvertPages(BasePlugin):
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.env = env
-        if self.cache is not None:
-            internals.around_search_entries(config, self._search_entries)
+        internals.around_search_entries(config, self._search_entries)
         if self.templates:
             loader = env.loader
             assert loader is not None
@@ -324,11 +329,17 @@ class ConvertPages(BasePlugin):
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""
+        made = self.search_made.pop(page.file.src_uri, None)
         key = self.render_keys.get(page.file.src_uri)
+        key = None if key is None or self.cache is None else digest("search", key)
+        if made is not None and made[0] == digest(page.content):  # as the worker saw it
+            entries.extend(unpack(made[1]))
+            if key is not None and self.cache is not None:
+                self.cache.put(key, made[1])
+            return
         if key is None or self.cache is None:
             add(page)
             return
-        key = digest("search", key)
         kept = self.cache.get(key)
         if kept is not None:
             try:
