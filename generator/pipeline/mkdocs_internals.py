@@ -2,10 +2,12 @@
 
 MkDocs 1.6 and Material 9 are frozen upstream. The preview rebuilds single pages with MkDocs' own
 page-building steps and edits Material's search index in place, the reload server sets MkDocs'
-live-reload state, and ``PackPages`` empties pages' converted text between events: none of that
-is public API. Everything of the kind goes through this module, and ``check`` verifies it at
-start-up; if an upgrade changes any of it, ``InternalsChanged`` says what, and the callers fall
-back to what public API does (a full build, a reload by hand) with a one-line notice.
+live-reload state, ``PackPages`` empties pages' converted text between events, and
+``ConvertPages`` (page_cache.py) sets pages' conversions made in other processes or kept from an
+earlier build and gathers their search entries: none of that is public API. Everything of the
+kind goes through this module, and ``check`` verifies it at start-up; if an upgrade changes any
+of it, ``InternalsChanged`` says what, and the callers fall back to what public API does (a full
+build, a reload by hand, pages converted one by one) with a one-line notice.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def check() -> None:
     missing = [name for name in PAGE_TEXT if name not in Page.__annotations__]
     if missing:
         raise InternalsChanged(f"MkDocs' Page no longer has {', '.join(missing)}")
+    check_conversion()
 
 
 def check_conversion() -> None:
