@@ -256,8 +256,8 @@ class ConvertPages(BasePlugin):
         return nav
 
     def _conversion_key(self, page: Page, config: MkDocsConfig) -> str:
-        source = Path(page.file.abs_src_path or "").read_bytes() if page.file.abs_src_path else b""
         file = page.file
+        source = file.content_bytes  # read from disk, or what a plugin generated
         return digest(
             "conversion", self.fingerprint, file.src_uri, file.dest_uri, file.url, file.inclusion.name, source
         )
