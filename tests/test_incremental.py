@@ -63,6 +63,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
 def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
     corpus: tuple[Project, Path], tmp_path: Path
 ) -> None:
+    """Also after entries of the cache were damaged: they are remade."""
     project, held_back = corpus
     before = entries(project)
     assert len(before) > REVIEWS * 3  # conversions, finished pages and search entries were kept
@@ -72,18 +73,15 @@ def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
 
     build(project)
 
-    assert_same_site(project.site_dir, cold_build_of(project, tmp_path / "cold"))
+    cold = cold_build_of(project, tmp_path / "cold")
+    assert_same_site(project.site_dir, cold)
     after = entries(project)
     kept = [name for name in before if after.get(name) == before[name]]
     assert len(kept) > len(before) // 4  # the pages the change did not touch were not made again
     assert set(before) - set(after)  # the edited review's old entries were pruned
     assert set(after) - set(before)  # and the new review's added
 
-
-def test_a_damaged_cache_entry_is_remade(corpus: tuple[Project, Path]) -> None:
-    project, _ = corpus
-    build(project)  # whatever the test before left, the cache now matches the content
-    site = files_of(project.site_dir)
+    # A damaged entry is remade: one cut short, one from another version, one emptied.
     paths = sorted(project.site_cache.glob("*/*"))
     truncated, foreign, emptied = paths[0], paths[1], paths[2]
     truncated.write_bytes(truncated.read_bytes()[: len(truncated.read_bytes()) // 2])
@@ -92,7 +90,7 @@ def test_a_damaged_cache_entry_is_remade(corpus: tuple[Project, Path]) -> None:
 
     build(project)
 
-    assert files_of(project.site_dir) == site
+    assert_same_site(project.site_dir, cold)
     for path in (truncated, foreign, emptied):
         assert path.read_bytes().startswith(FORMAT)
         assert len(path.read_bytes()) > len(FORMAT) + 16
@@ -124,8 +122,7 @@ def test_a_changed_mkdocs_internal_builds_the_plain_way_and_says_so(
 ) -> None:
     """If an upgrade changes what MkDocs' page conversion sets, pages are converted by MkDocs
     itself, one by one and without the cache: the same site, and one line saying why."""
-    project, _ = corpus
-    build(project)
+    project, _ = corpus  # its site/ is a build of its content
     content, _ = generate(project)
     monkeypatch.setattr(internals, "PAGE_CONVERSION", ("content", "toc"))
     with pytest.raises(
