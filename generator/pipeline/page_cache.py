@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -216,13 +217,17 @@ class ConvertPages(BasePlugin):
         """A hash of everything else every finished page depends on: the theme (``theme_fingerprint``)."""
         self.cache = cache
         self.workers = workers or cpu_count()
-        self.converted: dict[str, bytes] = {}
-        """Each page's conversion (packed), until MkDocs asks for it."""
+        self.converted: dict[str, str] = {}
+        """The key of each page's conversion in ``store``, until MkDocs asks for it."""
         self.templates: dict[str, str] = {}
         """The template of each page whose finished HTML is cached, until MkDocs writes it."""
         self.env: jinja2.Environment | None = None
-        self.search_made: dict[str, tuple[str, bytes]] = {}
-        """Search entries the workers made, by page, with a hash of the content they were made from."""
+        self.search_made: dict[str, tuple[str, str]] = {}
+        """Pages whose search entries the workers made: a hash of the content they were made from,
+        and the key of the conversion they are kept with."""
+        self.store: PageCache | None = None
+        """Where the conversions wait: the cache, or a temporary folder (``spool``)."""
+        self.spool: tempfile.TemporaryDirectory[str] | None = None
         self.nav_hash = ""
         self.render_keys: dict[str, str] = {}
         self.converted_count = 0
@@ -239,18 +244,21 @@ class ConvertPages(BasePlugin):
                 pages.append(file.page)
         self.nav_hash = nav_fingerprint(nav)
         keys = {page.file.src_uri: self._conversion_key(page, config) for page in pages}
+        self.store = self.cache
+        if self.store is None:  # the conversions wait on disk, not in memory, till MkDocs asks
+            self.spool = tempfile.TemporaryDirectory(prefix="learning-lessons-pages-")
+            self.store = PageCache(Path(self.spool.name))
         missing = []
         for page in pages:
             kept = self.cache.get(keys[page.file.src_uri]) if self.cache else None
             if kept is not None and self._still_holds(kept, files):
-                self.converted[page.file.src_uri] = kept
+                self.converted[page.file.src_uri] = keys[page.file.src_uri]
             else:
                 missing.append(page.file.src_uri)
         self.converted_count = len(missing)
         for src_uri, packed in convert_all(missing, config, files, self.workers):
-            if self.cache is not None:
-                self.cache.put(keys[src_uri], packed)
-            self.converted[src_uri] = packed
+            self.store.put(keys[src_uri], packed)
+            self.converted[src_uri] = keys[src_uri]
         for page in pages:
             internals.replace_render(page, self._render_for(page))
         return nav
@@ -273,7 +281,12 @@ class ConvertPages(BasePlugin):
 
     def _render_for(self, page: Page) -> Any:
         def render(config: MkDocsConfig, files: Files) -> None:
-            value = unpack(self.converted.pop(page.file.src_uri))
+            key = self.converted.pop(page.file.src_uri)
+            packed = self.store.get(key) if self.store else None
+            if packed is None:  # gone from the disk since: MkDocs converts it
+                internals.render_as_mkdocs(page, config, files)
+                return
+            value = unpack(packed)
             markdown = hashlib.sha256((page.markdown or "").encode("utf-8")).hexdigest()
             if markdown != value["markdown"]:  # another plugin changed it: MkDocs converts it
                 internals.render_as_mkdocs(page, config, files)
@@ -282,7 +295,7 @@ class ConvertPages(BasePlugin):
                 logging.getLogger(name).log(level, message)
             internals.set_conversion(page, value["conversion"], files)
             if value.get("search") is not None:
-                self.search_made[page.file.src_uri] = value["search"]
+                self.search_made[page.file.src_uri] = (value["search"][0], key)
             self._remember_render_key(page, config, value["markdown"], value["conversion"])
 
         return render
@@ -333,10 +346,13 @@ class ConvertPages(BasePlugin):
         key = self.render_keys.get(page.file.src_uri)
         key = None if key is None or self.cache is None else digest("search", key)
         if made is not None and made[0] == digest(page.content):  # as the worker saw it
-            entries.extend(unpack(made[1]))
-            if key is not None and self.cache is not None:
-                self.cache.put(key, made[1])
-            return
+            packed = self.store.get(made[1]) if self.store else None
+            if packed is not None:
+                search = unpack(packed)["search"][1]
+                entries.extend(unpack(search))
+                if key is not None and self.cache is not None:
+                    self.cache.put(key, search)
+                return
         if key is None or self.cache is None:
             add(page)
             return
@@ -369,6 +385,20 @@ class ConvertPages(BasePlugin):
             self.rendered_count += 1
         context["finished_page"] = html  # type: ignore[typeddict-unknown-key]
         return context
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
+        if self.spool is not None:
+            self.spool.cleanup()
+        self.spool = self.store = None
+        self.converted.clear()
+        self.search_made.clear()
 
     @event_priority(100)  # the theme's output, before any plugin changes it
     def on_post_page(self, output: str, /, *, page: Page, **kwargs: Any) -> str:
