@@ -11,7 +11,11 @@ nothing is cached between them):
 
 - build: a cold full build (briefings/ and site/ deleted first), each stage timed as in
   bench_build.py (benchmarks/stages.py): load, validate, render, write, the MkDocs site build;
-  then the pages, output size and search index size (raw and gzip) and the peak memory (RSS).
+  then the pages, output size and search index size (raw and gzip) and the peak memory (RSS):
+  the build's own, its largest page-converting worker's (the build converts pages in a pool of
+  processes, one per core) and, as the memory the build may need at once, the two together
+  (the build's, plus the worker's times the number of workers). --boards sets how many boards
+  the reviews come from (a national collection: 150).
 - floor: bare Python-Markdown with the same extensions as the site's mkdocs.yml converting every
   page the build just wrote (front matter stripped, as MkDocs does): the least any build of
   this Markdown could cost.
@@ -55,6 +59,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from synthetic import make_corpus  # noqa: E402
 
+from generator.pipeline.page_cache import cpu_count  # noqa: E402
+
 KINDS = ("build", "floor", "default-nav")
 LARGE = 3000
 """From this many reviews on, --runs-large runs are taken instead of --runs."""
@@ -69,6 +75,12 @@ Run = dict[str, dict | None]
 def peak_mb() -> float:
     """The largest resident set of this process so far, in MB (ru_maxrss is in KB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def workers_peak_mb() -> float:
+    """The largest resident set of any process this one started and waited for (the build's
+    pool of page converters), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def folder_bytes(folder: Path) -> int:
@@ -102,6 +114,8 @@ def child_build(root: Path) -> dict:
         "index_bytes": len(index),
         "index_gzip_bytes": len(gzip.compress(index, 6)),
         "peak_mb": peak_mb(),
+        "workers_peak_mb": workers_peak_mb(),
+        "workers": cpu_count(),
     }
 
 
@@ -273,6 +287,8 @@ def figures(reviews: int, run: Run) -> dict[str, float | None]:
         "site": build["site"],
         "ms_per_page": 1000 * build["total"] / pages,
         "peak_mb": build["peak_mb"],
+        "workers_peak_mb": build.get("workers_peak_mb"),
+        "all_peak_mb": build["peak_mb"] + build.get("workers", 0) * build.get("workers_peak_mb", 0.0),
         "kb_per_page": build["site_bytes"] / pages / 1000,
         "index_kb_per_page": build["index_bytes"] / pages / 1000,
         "index_gzip_kb_per_page": build["index_gzip_bytes"] / pages / 1000,
@@ -306,6 +322,8 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("site", "site build s", "{:.2f}"),
     ("ms_per_page", "time per page ms", "{:.2f}"),
     ("peak_mb", "peak MB", "{:.0f}"),
+    ("workers_peak_mb", "worker peak MB", "{:.0f}"),
+    ("all_peak_mb", "peak MB with workers", "{:.0f}"),
     ("kb_per_page", "output KB/page", "{:.1f}"),
     ("index_kb_per_page", "search index KB/page raw", "{:.2f}"),
     ("index_gzip_kb_per_page", "search index KB/page gzip", "{:.2f}"),
@@ -393,6 +411,14 @@ def targets(rows: list[dict[str, float | None]]) -> list[str]:
     name = "(c) generator stages under 10% of the total build at N=1000"
     share = by_size[1000]["generator_pct"] if 1000 in by_size else None
     lines.append(target(name, share, 10, shares if share is not None else "needs N=1000"))
+    if 5000 in by_size:
+        name = "(e) cold build at N=5000 within 1.5× the bare conversion"
+        ratio = by_size[5000]["build_over_floor"]
+        words = f"{by_size[5000]['total']:.2f} s vs {by_size[5000]['floor']:.2f} s: {ratio:.2f}× (limit 1.5×)"
+        lines.append(target(name, ratio, 1.5, words))
+        name = "(e) peak memory at N=5000 under 2 GB (2048 MB), the main process and every worker together"
+        peak = by_size[5000]["all_peak_mb"]
+        lines.append(target(name, peak, 2048, f"{peak:.0f} MB (limit 2048 MB)"))
     name = "(d) peak memory at N=3000 under 1 GB (1024 MB)"
     if 3000 in by_size:
         peak = by_size[3000]["peak_mb"]
@@ -453,6 +479,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument(
         "--default-nav-max", type=int, default=3000, help="no default-navigation site above this N (default 3000)"
     )
+    parser.add_argument("--boards", type=int, default=40, help="boards the reviews come from (default 40)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "scale.md")
     parser.add_argument("--keep", type=Path, help="keep the corpora (and their builds) in this folder")
     parser.add_argument(
@@ -477,7 +504,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch:
         parent = arguments.keep.resolve() if arguments.keep else Path(scratch)
         for reviews in sorted(set(arguments.reviews)):
-            root = make_corpus(parent / f"corpus-{reviews}", reviews)
+            root = make_corpus(parent / f"corpus-{reviews}", reviews, boards=arguments.boards)
             print(f"N={reviews}: corpus in {root}", file=sys.stderr, flush=True)
             runs = arguments.runs_large if reviews >= LARGE else arguments.runs
             raw[reviews] = measure(reviews, root, runs, reviews <= arguments.default_nav_max)

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.build import Project  # noqa: E402
+from generator.build import Project, edition_files  # noqa: E402
 from generator.pipeline.load import load  # noqa: E402
 from generator.pipeline.pdf import forget_made, make_pdfs  # noqa: E402
 from generator.pipeline.printing import print_documents  # noqa: E402
@@ -45,6 +45,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     times["validate"] = time.perf_counter() - start
     start = time.perf_counter()
     pages = render(site)
+    files = edition_files(site, pages)  # with the open data (and Word files, if made) the pages link to
     times["render"] = time.perf_counter() - start
     made: dict[str, bytes] = {}
     if site.settings.make_pdfs if pdfs is None else pdfs:
@@ -52,10 +53,10 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
         made = make_pdfs(print_documents(site, pages, markdown_settings(project.config_file)))
         times["pdf"] = time.perf_counter() - start
     start = time.perf_counter()
-    write_pages({**pages, **made}, project.docs_dir)
+    write_pages({**files, **made}, project.docs_dir)
     times["write"] = time.perf_counter() - start
     counts = {"pages": len(pages), "pdfs": len(made)}
-    del raw, pages, made  # as in build(): the pages are on disk now and not kept in memory
+    del raw, pages, files, made  # as in build(): the pages are on disk now and not kept in memory
     start = time.perf_counter()
     build_site(project.config_file, project.site_dir, site.content_epoch(), site.settings)
     times[SITE] = time.perf_counter() - start

@@ -53,6 +53,17 @@ BOARDS = [
 ]
 
 
+def board_names(count: int) -> list[str]:
+    """``count`` boards' names: ``BOARDS`` first, then the same places' districts (a national
+    collection gathers many more boards than the 40 of ``BOARDS``)."""
+    names = list(BOARDS)
+    for district in ("North", "South", "East", "West", "Central", "Upper", "Lower"):
+        names += [name.replace(" Safeguarding", f" {district} Safeguarding", 1) for name in BOARDS]
+    if count > len(names):
+        raise ValueError(f"at most {len(names)} boards")
+    return names[:count]
+
+
 def words_of_sample() -> list[str]:
     text = " ".join(path.read_text(encoding="utf-8") for path in sorted((REPO / "content" / "reviews").glob("*.md")))
     return re.findall(r"[a-z]{3,}", text.lower())
@@ -85,9 +96,11 @@ class Writer:
         return "How " + self.sentence(8, 18)[:-1].lower() + "?"
 
 
-def review(number: int, rng: random.Random, write: Writer, vocab: dict[str, list[str]]) -> dict:
+def review(
+    number: int, rng: random.Random, write: Writer, vocab: dict[str, list[str]], boards: list[str] = BOARDS
+) -> dict:
     year = rng.randint(2008, 2026)
-    board = rng.choice(BOARDS)
+    board = rng.choice(boards)
     review_id = f"synthetic-{number:05d}"
     themes = skewed(rng, vocab["themes"], rng.randint(4, 10))
     sections = []
@@ -161,14 +174,16 @@ def vocabulary_keys(content_dir: Path) -> dict[str, list[str]]:
     }
 
 
-def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False) -> Path:
-    """Write a project with ``reviews`` synthetic reviews into ``out`` (emptied first)."""
+def make_corpus(out: Path, reviews: int, seed: int = 1, pdfs: bool = False, boards: int = len(BOARDS)) -> Path:
+    """Write a project with ``reviews`` synthetic reviews from ``boards`` boards into ``out``
+    (emptied first)."""
+    names = board_names(boards)
     project_skeleton(out, f"make_pdfs: {str(pdfs).lower()}\nmake_word: {str(pdfs).lower()}")
     vocab = vocabulary_keys(out / "content")
     rng = random.Random(seed)
     write = Writer(rng, words_of_sample())
     for number in range(1, reviews + 1):
-        data = review(number, rng, write, vocab)
+        data = review(number, rng, write, vocab, names)
         body = "\n\n".join(write.paragraph(rng.randint(3, 6)) for _ in range(rng.randint(2, 5)))
         front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         (out / "content" / "reviews" / f"{data['id']}.md").write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
@@ -180,9 +195,10 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--boards", type=int, default=len(BOARDS), help=f"how many boards (default {len(BOARDS)})")
     parser.add_argument("--pdfs", action="store_true", help="keep PDF and Word downloads on")
     arguments = parser.parse_args()
-    make_corpus(arguments.out, arguments.reviews, arguments.seed, arguments.pdfs)
+    make_corpus(arguments.out, arguments.reviews, arguments.seed, arguments.pdfs, arguments.boards)
     print(f"wrote {arguments.reviews} reviews to {arguments.out}")
 
 

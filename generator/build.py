@@ -47,6 +47,11 @@ class Project:
         """The PDFs of earlier builds, by the hash of what went into each."""
         return self.root / ".cache" / "pdf"
 
+    @property
+    def site_cache(self) -> Path:
+        """What earlier site builds made of each page, by the hash of what went into it."""
+        return self.root / ".cache" / "site"
+
 
 def check(project: Project, drafts: bool = False, strict: bool = False) -> Content:
     """Load and validate the content; raise ``ContentErrors`` listing every problem. With
@@ -90,5 +95,12 @@ def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]
     """The whole build: content to pages to ``site/``."""
     content, report = generate(project, strict=strict)
     search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
-    build_site(project.config_file, project.site_dir, content.content_epoch(), content.settings, search=search)
+    build_site(
+        project.config_file,
+        project.site_dir,
+        content.content_epoch(),
+        content.settings,
+        search=search,
+        cache_dir=project.site_cache,
+    )
     return content, report

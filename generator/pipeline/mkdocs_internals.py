@@ -2,10 +2,12 @@
 
 MkDocs 1.6 and Material 9 are frozen upstream. The preview rebuilds single pages with MkDocs' own
 page-building steps and edits Material's search index in place, the reload server sets MkDocs'
-live-reload state, and ``PackPages`` empties pages' converted text between events: none of that
-is public API. Everything of the kind goes through this module, and ``check`` verifies it at
-start-up; if an upgrade changes any of it, ``InternalsChanged`` says what, and the callers fall
-back to what public API does (a full build, a reload by hand) with a one-line notice.
+live-reload state, ``PackPages`` empties pages' converted text between events, and
+``ConvertPages`` (page_cache.py) sets pages' conversions made in other processes or kept from an
+earlier build and gathers their search entries: none of that is public API. Everything of the
+kind goes through this module, and ``check`` verifies it at start-up; if an upgrade changes any
+of it, ``InternalsChanged`` says what, and the callers fall back to what public API does (a full
+build, a reload by hand, pages converted one by one) with a one-line notice.
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ LIVE_RELOAD_STATE = ("_watched_paths", "_epoch_cond", "_wanted_epoch", "_visible
 PAGE_TEXT = ("markdown", "content", "toc")
 """The attributes of a MkDocs page that ``PackPages`` empties and restores."""
 
+PAGE_CONVERSION = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+"""What MkDocs' ``Page.render`` sets on a page: ``ConvertPages`` converts pages in other
+processes (or takes them from its cache) and sets exactly these instead."""
+
+LINK_LOOKUPS = ("get_file_from_path",)
+"""The methods of ``Files`` that MkDocs' link processing calls while a page is converted:
+``ConvertPages`` records them, to know when a cached conversion still holds."""
+
 FAILURES = (ImportError, AttributeError, TypeError, KeyError, ValueError)
 """What a changed internal raises when used: each falls back as ``InternalsChanged`` does."""
 
@@ -66,6 +76,97 @@ def check() -> None:
     missing = [name for name in PAGE_TEXT if name not in Page.__annotations__]
     if missing:
         raise InternalsChanged(f"MkDocs' Page no longer has {', '.join(missing)}")
+    check_conversion()
+
+
+def check_conversion() -> None:
+    """Raise ``InternalsChanged`` if MkDocs' page conversion is not as ``ConvertPages`` expects:
+    ``Page.render`` sets just ``PAGE_CONVERSION`` and its link processing looks files up only
+    through ``LINK_LOOKUPS``."""
+    import re
+
+    from mkdocs.structure import pages
+
+    render = inspect.getsource(Page.render)
+    found = tuple(dict.fromkeys(re.findall(r"self\.(\w+) = ", render)))
+    if sorted(found) != sorted(PAGE_CONVERSION):
+        raise InternalsChanged(f"MkDocs' Page.render now sets {found}, not {PAGE_CONVERSION}")
+    processor = getattr(pages, "_RelativePathTreeprocessor", None)
+    if processor is None:
+        raise InternalsChanged("mkdocs.structure.pages._RelativePathTreeprocessor is gone")
+    lookups = tuple(dict.fromkeys(re.findall(r"self\.files\.(\w+)", inspect.getsource(processor))))
+    if lookups != LINK_LOOKUPS:
+        raise InternalsChanged(f"MkDocs' link processing now calls Files.{lookups}, not {LINK_LOOKUPS}")
+
+
+def conversion(page: Page) -> dict[str, Any]:
+    """What ``Page.render`` set on ``page`` (``PAGE_CONVERSION``), links by the linked file's path."""
+    links = page.links_to_anchors
+    return {
+        "content": page.content,
+        "toc": page.toc,
+        "title": page._title_from_render,
+        "anchors": page.present_anchor_ids,
+        "links": None if links is None else [(file.src_uri, anchors) for file, anchors in links.items()],
+    }
+
+
+def set_conversion(page: Page, converted: dict[str, Any], files: Files) -> None:
+    """Set on ``page`` what ``Page.render`` would (from ``conversion``), as if it had run."""
+    page.content = converted["content"]
+    page.toc = converted["toc"]
+    page._title_from_render = converted["title"]
+    page.present_anchor_ids = converted["anchors"]
+    links = converted["links"]
+    if links is not None:
+        found = [(files.get_file_from_path(path), anchors) for path, anchors in links]
+        page.links_to_anchors = {file: anchors for file, anchors in found if file is not None}
+
+
+def replace_render(page: Page, render: Callable[[MkDocsConfig, Files], None]) -> None:
+    """Make MkDocs call ``render`` instead of converting ``page`` itself."""
+    page.render = render  # type: ignore[method-assign, assignment]
+
+
+def render_as_mkdocs(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """MkDocs' own conversion of ``page``, even where ``replace_render`` replaced it."""
+    Page.render(page, config, files)
+
+
+def around_search_entries(
+    config: MkDocsConfig, around: Callable[[Page, Callable[[Page], None], list[dict[str, Any]]], None]
+) -> bool:
+    """Make Material's search plugin call ``around(page, add, entries)`` to gather a page's search
+    entries, where ``add(page)`` is what it would call and ``entries`` the list it adds them to.
+    False if there is no search plugin to do it to."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        add = getattr(index, "add_entry_from_context", None)
+        entries = getattr(index, "entries", None)
+        if index is not None and callable(add) and isinstance(entries, list):
+            index.add_entry_from_context = _around(around, add, entries)
+            return True
+    return False
+
+
+def page_search_entries(config: MkDocsConfig, page: Page) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin would add for ``page`` as it now is, made apart from
+    its index (in a worker, say); None if there is no search plugin."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            apart = type(index)(**index.config)
+            apart.add_entry_from_context(page)
+            return apart.entries
+    return None
+
+
+def _around(
+    around: Callable[[Page, Callable[[Page], None], list[dict[str, Any]]], None],
+    add: Callable[[Page], None],
+    entries: list[dict[str, Any]],
+) -> Callable[[Page], None]:
+    return lambda page: around(page, add, entries)
 
 
 def installed_versions() -> dict[str, str]:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import zlib
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,15 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.page_cache import ConvertPages, PageCache, digest, theme_fingerprint
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
+
+NOTICES = logging.getLogger("learning_lessons.site")
+"""One-line notices about how the site was built (not MkDocs' warnings: a strict build goes on)."""
+
+CONVERSION_PACKAGES = ("markdown", "pymdown-extensions", "jinja2")
+"""Packages besides MkDocs and Material whose version changes what a page becomes."""
 
 
 class _Collect(logging.Handler):
@@ -138,13 +146,17 @@ def build_site(
     settings: Settings,
     pack_pages: bool = True,
     search: dict[str, SplitSearch] | None = None,
+    cache_dir: Path | None = None,
+    parallel: bool = True,
 ) -> None:
     """Build the MkDocs site from ``config_file`` into ``site_dir``, atomically and strictly.
     ``pack_pages`` keeps converted pages compressed (see ``PackPages``); the output is the same.
     With ``search`` (by language, and not ``offline``), the site searches its own split index,
     written into the new site before it replaces the old, one for each language's pages;
     otherwise Material's own search. A site in several languages is built once per language
-    (``site_languages.editions``)."""
+    (``site_languages.editions``). With ``parallel``, pages are converted on every core, and with
+    ``cache_dir`` what was made of each page is kept there for the next build
+    (``page_cache.ConvertPages``); the output is the same byte for byte."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
@@ -156,6 +168,13 @@ def build_site(
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if previous_epoch is None and source_date_epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    cache = PageCache(cache_dir) if cache_dir is not None and parallel else None
+    if parallel:
+        try:
+            internals.check_conversion()
+        except internals.InternalsChanged as change:
+            parallel, cache = False, None
+            NOTICES.warning("Pages are converted one by one, without the page cache: %s.", change)
     try:
         for edition in editions(config_file, settings, config_overrides(settings)):  # English first: it empties staging
             site = staging / edition.folder
@@ -178,6 +197,16 @@ def build_site(
             taken = TakeSearchEntries()
             if split:
                 config.plugins["learning-lessons/take-search-entries"] = taken
+            if parallel:
+                fingerprint = digest(
+                    config_file.read_bytes(),
+                    overrides,
+                    edition.folder,
+                    sorted(internals.installed_versions().items()),
+                    [version(name) for name in CONVERSION_PACKAGES],
+                )
+                convert = ConvertPages(fingerprint, theme_fingerprint(config), cache)
+                config.plugins["learning-lessons/convert-pages"] = convert
             mkdocs_build(add_pack_pages(config) if pack_pages else config)
             if split and searched is not None:  # each language's pages, searched in its own index
                 write_search_index(search_records(taken.entries, searched.filters), site, language=edition.language)
@@ -199,6 +228,8 @@ def build_site(
         if previous_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
     _swap_in(staging, site_dir)
+    if cache is not None:
+        cache.prune()
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:

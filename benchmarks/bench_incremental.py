@@ -1,0 +1,141 @@
+"""Time a cold build against rebuilds after one review is edited and after one is added.
+
+    .venv/bin/python benchmarks/bench_incremental.py --reviews 1000 --runs 3
+
+Each run makes a synthetic corpus of N reviews (benchmarks/synthetic.py, PDFs off), builds it
+with ``briefings build``'s own function with no cache (cold), then edits one review's summary
+and builds again with the cache the cold build left (edit), then adds one review and builds
+again (addition). Each time is the whole build (generator stages and site), in a fresh
+process per corpus size. The medians are written to benchmarks/results/incremental.md; the
+target is an incremental build in at most 10% of the cold build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.synthetic import make_corpus  # noqa: E402
+from generator.build import Project, build  # noqa: E402
+
+TARGET = 0.10
+"""An incremental build's time at most this share of the cold build's."""
+
+
+def one_run(folder: Path, reviews: int) -> dict[str, float]:
+    """Cold build, then a build after an edit, then after an addition; seconds each."""
+    make_corpus(folder, reviews + 1)
+    reviews_dir = folder / "content" / "reviews"
+    added = sorted(reviews_dir.glob("*.md"))[-1]
+    spare = folder / added.name
+    added.rename(spare)
+    project = Project(folder)
+    shutil.rmtree(project.site_cache.parent, ignore_errors=True)
+    times = {}
+    start = time.perf_counter()
+    build(project)
+    times["cold"] = time.perf_counter() - start
+    edited = sorted(reviews_dir.glob("*.md"))[len(list(reviews_dir.glob("*.md"))) // 2]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    start = time.perf_counter()
+    build(project)
+    times["edit"] = time.perf_counter() - start
+    spare.rename(reviews_dir / spare.name)
+    start = time.perf_counter()
+    build(project)
+    times["addition"] = time.perf_counter() - start
+    return times
+
+
+def child(reviews: int, runs: int) -> None:
+    """Run ``runs`` runs at one size in this process; print their times as JSON."""
+    results = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="ll-incremental-") as folder:
+            results.append(one_run(Path(folder) / "project", reviews))
+    print(json.dumps(results))
+
+
+def report(rows: dict[int, list[dict[str, float]]], arguments: argparse.Namespace) -> str:
+    lines = [
+        "# Incremental builds",
+        "",
+        "| reviews | cold s | after an edit s | edit ÷ cold | after an addition s | addition ÷ cold |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    verdicts = []
+    for reviews, results in rows.items():
+        median = {kind: statistics.median(result[kind] for result in results) for kind in ("cold", "edit", "addition")}
+        edit, addition = median["edit"] / median["cold"], median["addition"] / median["cold"]
+        lines.append(
+            f"| {reviews} | {median['cold']:.2f} | {median['edit']:.2f} | {edit:.1%} | "
+            f"{median['addition']:.2f} | {addition:.1%} |"
+        )
+        for kind, share in (("an edit", edit), ("an addition", addition)):
+            verdict = "PASS" if share <= TARGET else "FAIL"
+            verdicts.append(
+                f"- {verdict} N={reviews}: the build after {kind} takes {share:.1%} of the cold build "
+                f"(limit {TARGET:.0%})"
+            )
+    command = " ".join(["benchmarks/bench_incremental.py", *sys.argv[1:]])
+    return "\n".join(
+        [
+            *lines,
+            "",
+            f"Medians of {arguments.runs} run(s); whole builds (`generator.build.build`: generator stages and site), "
+            "PDFs and Word files off; cold = no `.cache/site`, the others with the cache the build before left.",
+            "",
+            f"- Machine: {platform.processor() or platform.machine()}, {platform.platform()}",
+            f"- Python: {platform.python_implementation()} {platform.python_version()}; mkdocs {version('mkdocs')}, "
+            f"mkdocs-material {version('mkdocs-material')}, markdown {version('markdown')}",
+            f"- Command: `.venv/bin/python {command}`",
+            "",
+            "Targets:",
+            "",
+            *verdicts,
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reviews", type=int, nargs="+", default=[1000], help="corpus sizes (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs to take the median of (default 3)")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "incremental.md")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        child(arguments.child, arguments.runs)
+        return
+    rows = {}
+    for reviews in arguments.reviews:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(reviews), "--runs", str(arguments.runs)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        rows[reviews] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"N={reviews}: {rows[reviews]}", file=sys.stderr)
+    text = report(rows, arguments)
+    arguments.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+"""The site build's speed: pages converted on every core, and kept on disk between builds.
+
+MkDocs converts each page's Markdown in turn, in one process. ``ConvertPages`` converts them
+all in a pool of forked processes as soon as MkDocs knows the site's files and navigation
+(``on_nav``), with MkDocs' own ``Page.render`` (so its link checks and their warnings are as
+before), and hands each page its conversion when MkDocs asks for it, in MkDocs' order.
+
+With a ``PageCache`` (``.cache/site``), a page's conversion is kept under a hash of what went
+into it (its Markdown, its address, the configuration, the installed versions); with it, the
+files its links were looked up as, so that a conversion is reused only while every link still
+leads where it led. The page's finished HTML (what the theme made of it) is kept too, under a
+hash of the conversion and everything else the theme shows on it (the configuration, the theme's
+files, the navigation around the page); a page whose hash is unchanged is not put through the
+theme again. Each language's entries are pruned after a build that succeeded: the cache holds
+only what the last build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from generator.pipeline import mkdocs_internals as internals
+
+FORMAT = b"learning-lessons page cache 1\n"
+"""The first bytes of every cache entry: an entry without them is remade."""
+
+CACHED_TEMPLATE = "learning-lessons/cached-page.html"
+"""The template a page whose finished HTML is cached is "rendered" with: it gives that HTML back."""
+
+CHECK_LENGTH = 16
+"""Bytes of a hash of each entry kept in front of it, so a truncated entry is known."""
+
+SMALL_BATCH = 4
+"""Fewer pages than this to convert are converted in this process: a pool would cost more."""
+
+
+def cpu_count() -> int:
+    """The cores this process may use."""
+    counted = getattr(os, "process_cpu_count", None)
+    if counted is not None:
+        return counted() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def digest(*parts: object) -> str:
+    """A hash of ``parts`` (their ``repr``), as a cache key."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+class PageCache:
+    """Cache entries on disk, one file each, by key; an entry that cannot be read is a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        """Whether there is an entry under ``key`` (it may still turn out unreadable)."""
+        return self._path(key).is_file()
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes kept under ``key``, or None if there are none or they are not whole."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        head = len(FORMAT) + CHECK_LENGTH
+        if (
+            not data.startswith(FORMAT)
+            or hashlib.sha256(data[head:]).digest()[:CHECK_LENGTH] != data[len(FORMAT) : head]
+        ):
+            return None
+        self.used.add(key)
+        return data[head:]
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep ``data`` under ``key`` (written whole, then renamed into place)."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(FORMAT + hashlib.sha256(data).digest()[:CHECK_LENGTH] + data)
+        temporary.replace(path)
+        self.used.add(key)
+
+    def prune(self) -> int:
+        """Remove every entry not read or written since this cache was opened; return how many."""
+        removed = 0
+        if not self.folder.is_dir():
+            return removed
+        for path in sorted(self.folder.glob("*/*")):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def pack(value: Any) -> bytes:
+    """``value`` as compressed bytes (a conversion, kept and passed between processes)."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> Any:
+    """What ``pack`` packed."""
+    return pickle.loads(zlib.decompress(data))
+
+
+class _RecordingFiles:
+    """The site's files, noting each lookup MkDocs' link processing makes and what it found."""
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self.lookups: dict[str, tuple[str, str, str] | None] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = self.files.get_file_from_path(path)
+        self.lookups[path] = file_signature(found)
+        return found
+
+
+def file_signature(file: File | None) -> tuple[str, str, str] | None:
+    """What a link to ``file`` depends on: where it is, its address, whether it is in the site."""
+    return None if file is None else (file.src_uri, file.url, file.inclusion.name)
+
+
+class _Capture(logging.Handler):
+    """Keeps the log records of one page's conversion, to be logged again in the build's process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+_WORK: dict[str, Any] = {}
+"""What the forked workers convert: set before the pool starts, inherited by every worker."""
+
+
+def _convert(src_uri: str) -> tuple[str, bytes]:
+    """Convert one page as MkDocs would; return its conversion, its link lookups and its log
+    records, packed (a cache entry's value)."""
+    config: MkDocsConfig = _WORK["config"]
+    files: Files = _WORK["files"]
+    file = files.get_file_from_path(src_uri)
+    assert file is not None and file.page is not None
+    page = file.page
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = logger.handlers, logger.propagate
+    capture = _Capture()
+    logger.handlers, logger.propagate = [capture], False
+    recording = _RecordingFiles(files)
+    try:
+        page.read_source(config)
+        markdown = page.markdown or ""
+        internals.render_as_mkdocs(page, config, cast(Files, recording))
+        entries = internals.page_search_entries(config, page)
+        value = {
+            "markdown": hashlib.sha256(markdown.encode("utf-8")).hexdigest(),
+            "search": None if entries is None else (digest(page.content), pack(entries)),
+            "conversion": internals.conversion(page),
+            "lookups": recording.lookups,
+            "log": capture.records,
+        }
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+        page.markdown = page.content = None
+    return src_uri, pack(value)
+
+
+def convert_all(src_uris: list[str], config: MkDocsConfig, files: Files, workers: int) -> Iterator[tuple[str, bytes]]:
+    """Convert the pages at ``src_uris``, in a pool of ``workers`` forked processes when it pays."""
+    _WORK.update(config=config, files=files)
+    try:
+        if workers < 2 or len(src_uris) < SMALL_BATCH:
+            yield from map(_convert, src_uris)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = max(1, min(8, len(src_uris) // (workers * 4)))
+            yield from pool.imap_unordered(_convert, src_uris, chunksize=chunk)
+    finally:
+        _WORK.clear()
+
+
+class ConvertPages(BasePlugin):
+    """Converts the pages in parallel, and reuses what a ``PageCache`` kept (see the module)."""
+
+    def __init__(
+        self, fingerprint: str, theme: str = "", cache: PageCache | None = None, workers: int | None = None
+    ) -> None:
+        super().__init__()
+        self.fingerprint = fingerprint
+        """A hash of everything every page's conversion depends on: configuration, versions."""
+        self.theme = theme
+        """A hash of everything else every finished page depends on: the theme (``theme_fingerprint``)."""
+        self.cache = cache
+        self.workers = workers or cpu_count()
+        self.converted: dict[str, str] = {}
+        """The key of each page's conversion in ``store``, until MkDocs asks for it."""
+        self.templates: dict[str, str] = {}
+        """The template of each page whose finished HTML is cached, until MkDocs writes it."""
+        self.env: jinja2.Environment | None = None
+        self.search_made: dict[str, tuple[str, str]] = {}
+        """Pages whose search entries the workers made: a hash of the content they were made from,
+        and the key of the conversion they are kept with."""
+        self.store: PageCache | None = None
+        """Where the conversions wait: the cache, or a temporary folder (``spool``)."""
+        self.spool: tempfile.TemporaryDirectory[str] | None = None
+        self.nav_hash = ""
+        self.render_keys: dict[str, str] = {}
+        self.converted_count = 0
+        """How many pages were converted in this build (the others came from the cache)."""
+        self.rendered_count = 0
+
+    @event_priority(-100)  # after every other plugin has changed the navigation
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        pages = []
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)  # as MkDocs would, a moment later
+            if file.page is not None:
+                pages.append(file.page)
+        self.nav_hash = nav_fingerprint(nav)
+        keys = {page.file.src_uri: self._conversion_key(page, config) for page in pages}
+        self.store = self.cache
+        if self.store is None:  # the conversions wait on disk, not in memory, till MkDocs asks
+            self.spool = tempfile.TemporaryDirectory(prefix="learning-lessons-pages-")
+            self.store = PageCache(Path(self.spool.name))
+        missing = []
+        for page in pages:
+            kept = self.cache.get(keys[page.file.src_uri]) if self.cache else None
+            if kept is not None and self._still_holds(kept, files):
+                self.converted[page.file.src_uri] = keys[page.file.src_uri]
+            else:
+                missing.append(page.file.src_uri)
+        self.converted_count = len(missing)
+        for src_uri, packed in convert_all(missing, config, files, self.workers):
+            self.store.put(keys[src_uri], packed)
+            self.converted[src_uri] = keys[src_uri]
+        for page in pages:
+            internals.replace_render(page, self._render_for(page))
+        return nav
+
+    def _conversion_key(self, page: Page, config: MkDocsConfig) -> str:
+        file = page.file
+        source = file.content_bytes  # read from disk, or what a plugin generated
+        return digest(
+            "conversion", self.fingerprint, file.src_uri, file.dest_uri, file.url, file.inclusion.name, source
+        )
+
+    @staticmethod
+    def _still_holds(packed: bytes, files: Files) -> bool:
+        """Whether every link of a kept conversion still leads where it led."""
+        try:
+            lookups = unpack(packed)["lookups"]
+        except Exception:
+            return False
+        return all(file_signature(files.get_file_from_path(path)) == found for path, found in lookups.items())
+
+    def _render_for(self, page: Page) -> Any:
+        def render(config: MkDocsConfig, files: Files) -> None:
+            key = self.converted.pop(page.file.src_uri)
+            packed = self.store.get(key) if self.store else None
+            if packed is None:  # gone from the disk since: MkDocs converts it
+                internals.render_as_mkdocs(page, config, files)
+                return
+            value = unpack(packed)
+            markdown = hashlib.sha256((page.markdown or "").encode("utf-8")).hexdigest()
+            if markdown != value["markdown"]:  # another plugin changed it: MkDocs converts it
+                internals.render_as_mkdocs(page, config, files)
+                return
+            for name, level, message in value["log"]:
+                logging.getLogger(name).log(level, message)
+            internals.set_conversion(page, value["conversion"], files)
+            if value.get("search") is not None:
+                self.search_made[page.file.src_uri] = (value["search"][0], key)
+            self._remember_render_key(page, config, value["markdown"], value["conversion"])
+
+        return render
+
+    def _remember_render_key(self, page: Page, config: MkDocsConfig, markdown: str, conversion: dict) -> None:
+        if self.cache is None:
+            return
+        neighbours = [
+            (other.title, getattr(other, "url", None)) if other is not None else None
+            for other in (page.previous_page, page.next_page, page.parent)
+        ]
+        ancestors = [(getattr(item, "title", None), getattr(item, "url", None)) for item in page.ancestors]
+        key = digest(
+            "page",
+            self.fingerprint,
+            self.theme,
+            page.file.src_uri,
+            page.url,
+            page.file.dest_uri,
+            markdown,
+            page.meta,
+            page.title,
+            conversion["content"],
+            [(item.title, item.id, item.level) for item in flat_toc(conversion["toc"])],
+            neighbours,
+            ancestors,
+            page.canonical_url,
+            page.edit_url,
+            self.nav_hash,
+        )
+        self.render_keys[page.file.src_uri] = key
+        if self.cache.has(key):
+            self.templates[page.file.src_uri] = page.meta.get("template", "main.html")
+            page.meta = {**page.meta, "template": CACHED_TEMPLATE}
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.env = env
+        internals.around_search_entries(config, self._search_entries)
+        if self.templates:
+            loader = env.loader
+            assert loader is not None
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ finished_page }}"}), loader])
+        return env
+
+    def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
+        """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""
+        made = self.search_made.pop(page.file.src_uri, None)
+        key = self.render_keys.get(page.file.src_uri)
+        key = None if key is None or self.cache is None else digest("search", key)
+        if made is not None and made[0] == digest(page.content):  # as the worker saw it
+            packed = self.store.get(made[1]) if self.store else None
+            if packed is not None:
+                search = unpack(packed)["search"][1]
+                entries.extend(unpack(search))
+                if key is not None and self.cache is not None:
+                    self.cache.put(key, search)
+                return
+        if key is None or self.cache is None:
+            add(page)
+            return
+        kept = self.cache.get(key)
+        if kept is not None:
+            try:
+                entries.extend(unpack(kept))
+                return
+            except Exception:  # unreadable: made again
+                self.cache.used.discard(key)
+        before = len(entries)
+        add(page)
+        self.cache.put(key, pack(entries[before:]))
+
+    @event_priority(-100)  # after every other plugin (search reads the page's content first)
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, **kwargs: Any) -> TemplateContext:
+        template = self.templates.pop(page.file.src_uri, None)
+        if template is None:
+            self.rendered_count += 1
+            return context
+        page.meta = {name: value for name, value in page.meta.items() if name != "template"}
+        if template != "main.html":
+            page.meta["template"] = template
+        finished = self.cache.get(self.render_keys[page.file.src_uri]) if self.cache else None
+        try:
+            html = zlib.decompress(finished or b"").decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):  # unreadable after all: the theme makes it
+            assert self.env is not None
+            html = self.env.get_template(template).render(context)
+            self.rendered_count += 1
+        context["finished_page"] = html  # type: ignore[typeddict-unknown-key]
+        return context
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
+        if self.spool is not None:
+            self.spool.cleanup()
+        self.spool = self.store = None
+        self.converted.clear()
+        self.search_made.clear()
+
+    @event_priority(100)  # the theme's output, before any plugin changes it
+    def on_post_page(self, output: str, /, *, page: Page, **kwargs: Any) -> str:
+        key = self.render_keys.pop(page.file.src_uri, None)
+        if key is not None and self.cache is not None and key not in self.cache.used:
+            self.cache.put(key, zlib.compress(output.encode("utf-8"), 1))
+        return output
+
+
+def flat_toc(toc: Iterable[Any]) -> Iterator[Any]:
+    """Every entry of a contents list, depth first."""
+    for item in toc:
+        yield item
+        yield from flat_toc(item.children)
+
+
+def nav_fingerprint(nav: Navigation) -> str:
+    """A hash of the navigation as every page shows it: titles, addresses, nesting."""
+
+    def shape(items: Iterable[Any]) -> list:
+        return [
+            (type(item).__name__, item.title, getattr(item, "url", None), shape(item.children or [])) for item in items
+        ]
+
+    return digest(shape(nav.items))
+
+
+BUILD_DATE = ("build_date_utc", "update_date")
+"""What a theme's template shows the build's date (``SOURCE_DATE_EPOCH``) through."""
+
+
+def theme_fingerprint(config: MkDocsConfig) -> str:
+    """A hash of what every finished page depends on in the theme: the theme's own files outside
+    installed packages (the overrides; the installed theme's are covered by its version), and the
+    build's date if any template shows it."""
+    parts: list[object] = []
+    shows_date = False
+    for folder in map(Path, config.theme.dirs):
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+            data = path.read_bytes()
+            shows_date = shows_date or any(name.encode() in data for name in BUILD_DATE)
+            if "site-packages" not in folder.parts:
+                parts.append((str(path.relative_to(folder)), hashlib.sha256(data).hexdigest()))
+        if "site-packages" not in folder.parts and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix != ".html":
+                    parts.append((str(path.relative_to(folder)), hashlib.sha256(path.read_bytes()).hexdigest()))
+    return digest(parts, os.environ.get("SOURCE_DATE_EPOCH") if shows_date else None)

@@ -1,0 +1,148 @@
+"""A build with the page cache (``.cache/site``) of the build before makes the same site, byte
+for byte, as a build from nothing; what it kept is reused, and a damaged entry is remade."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from generator.build import Project, build, generate, split_search
+from generator.errors import SiteBuildError
+from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline.page_cache import FORMAT
+from generator.pipeline.site import build_site
+
+REVIEWS = 3
+"""Enough reviews for the pages to be converted in a pool of processes (page_cache.SMALL_BATCH)."""
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def assert_same_site(built: Path, cold: Path) -> None:
+    ours, theirs = files_of(built), files_of(cold)
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def cold_build_of(project: Project, folder: Path) -> Path:
+    """A build of ``project``'s content in a fresh folder, with no cache."""
+    fresh = Project(folder)
+    shutil.copytree(project.root, folder, ignore=shutil.ignore_patterns("site", "briefings", ".cache", ".site-*"))
+    build(fresh)
+    assert not any(fresh.site_cache.rglob("*.tmp"))
+    return fresh.site_dir
+
+
+def entries(project: Project) -> dict[str, int]:
+    """Each cache entry, with when it was last written."""
+    return {path.name: path.stat().st_mtime_ns for path in project.site_cache.glob("*/*")}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
+    """A built synthetic project, and a review held back to be added later."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import make_corpus
+
+    root = make_corpus(tmp_path_factory.mktemp("incremental") / "project", REVIEWS + 1)
+    reviews = sorted((root / "content" / "reviews").glob("*.md"))
+    held_back = root / reviews[-1].name
+    reviews[-1].rename(held_back)
+    project = Project(root)
+    build(project)
+    return project, held_back
+
+
+def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
+    corpus: tuple[Project, Path], tmp_path: Path
+) -> None:
+    """Also after entries of the cache were damaged: they are remade."""
+    project, held_back = corpus
+    before = entries(project)
+    assert len(before) > REVIEWS * 3  # conversions, finished pages and search entries were kept
+    edited = sorted((project.content_dir / "reviews").glob("*.md"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    shutil.copy(held_back, project.content_dir / "reviews" / held_back.name)
+
+    build(project)
+
+    cold = cold_build_of(project, tmp_path / "cold")
+    assert_same_site(project.site_dir, cold)
+    after = entries(project)
+    kept = [name for name in before if after.get(name) == before[name]]
+    assert len(kept) > len(before) // 4  # the pages the change did not touch were not made again
+    assert set(before) - set(after)  # the edited review's old entries were pruned
+    assert set(after) - set(before)  # and the new review's added
+
+    # A damaged entry is remade: one cut short, one from another version, one emptied.
+    paths = sorted(project.site_cache.glob("*/*"))
+    truncated, foreign, emptied = paths[0], paths[1], paths[2]
+    truncated.write_bytes(truncated.read_bytes()[: len(truncated.read_bytes()) // 2])
+    foreign.write_bytes(b"another version's cache entry\n" + foreign.read_bytes()[len(FORMAT) :])
+    emptied.write_bytes(b"")
+
+    build(project)
+
+    assert_same_site(project.site_dir, cold)
+    for path in (truncated, foreign, emptied):
+        assert path.read_bytes().startswith(FORMAT)
+        assert len(path.read_bytes()) > len(FORMAT) + 16
+
+
+def test_a_broken_link_fails_the_build_also_when_its_page_comes_from_the_cache(corpus: tuple[Project, Path]) -> None:
+    """MkDocs' link checks run on a page's conversion, and their warnings stop a strict build:
+    the warnings are kept with the conversion, so a page taken from the cache fails it too. The
+    site before stays as it was."""
+    project, _ = corpus
+    content, _ = generate(project)
+    site = files_of(project.site_dir)
+    page = project.docs_dir / "accessibility.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Nowhere](nowhere.md)\n", encoding="utf-8")
+    for _ in range(2):  # converted, then taken from the cache
+        with pytest.raises(SiteBuildError, match="accessibility.md' contains a link 'nowhere.md'"):
+            build_site(
+                project.config_file,
+                project.site_dir,
+                content.content_epoch(),
+                content.settings,
+                cache_dir=project.site_cache,
+            )
+        assert files_of(project.site_dir) == site
+
+
+def test_a_changed_mkdocs_internal_builds_the_plain_way_and_says_so(
+    corpus: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """If an upgrade changes what MkDocs' page conversion sets, pages are converted by MkDocs
+    itself, one by one and without the cache: the same site, and one line saying why."""
+    project, _ = corpus  # its site/ is a build of its content
+    content, _ = generate(project)
+    monkeypatch.setattr(internals, "PAGE_CONVERSION", ("content", "toc"))
+    with pytest.raises(
+        internals.InternalsChanged, match=r"Page.render now sets \('content', 'toc', '_title_from_render'"
+    ):
+        internals.check_conversion()
+    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+    cache = sorted(project.site_cache.rglob("*"))
+    with caplog.at_level(logging.WARNING, logger="learning_lessons"):
+        build_site(
+            project.config_file,
+            tmp_path / "site",
+            content.content_epoch(),
+            content.settings,
+            search=search,
+            cache_dir=project.site_cache,
+        )
+    assert [record.getMessage() for record in caplog.records] == [
+        "Pages are converted one by one, without the page cache: MkDocs' Page.render now sets ('content', 'toc',"
+        " '_title_from_render', 'present_anchor_ids', 'links_to_anchors'), not ('content', 'toc')."
+    ]
+    assert sorted(project.site_cache.rglob("*")) == cache
+    assert_same_site(tmp_path / "site", project.site_dir)
