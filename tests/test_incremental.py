@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from generator.build import Project, build, generate, split_search
+from generator.build import Project, build, check, generate, split_search
 from generator.errors import SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline.page_cache import FORMAT
@@ -146,3 +146,28 @@ def test_a_changed_mkdocs_internal_builds_the_plain_way_and_says_so(
     ]
     assert sorted(project.site_cache.rglob("*")) == cache
     assert_same_site(tmp_path / "site", project.site_dir)
+
+
+def test_a_heading_shown_in_other_pages_navigation_remakes_them(tmp_path: Path) -> None:
+    """A navigation entry without a title (as every entry of the Welsh edition is) shows its
+    page's heading, in every page's navigation and in the previous and next links: when that
+    heading changes, the pages showing it are made again, not taken from the cache."""
+    settings = check(Project(REPO)).settings
+    site = tmp_path / "project"
+    (site / "docs").mkdir(parents=True)
+    config = site / "mkdocs.yml"
+    config.write_text(
+        "site_name: Test\ntheme:\n  name: material\nnav:\n  - index.md\n  - a.md\n  - b.md\n", encoding="utf-8"
+    )
+    pages = {"index.md": "# Home\n", "a.md": "# Alpha\n", "b.md": "# Beta\n", "c.md": "# Gamma\n"}
+    for name, text in pages.items():
+        (site / "docs" / name).write_text(text, encoding="utf-8")
+    cache = site / ".cache" / "site"
+    build_site(config, site / "site", None, settings, cache_dir=cache)
+    (site / "docs" / "a.md").write_text("# Alpha changed\n", encoding="utf-8")
+    build_site(config, site / "site", None, settings, cache_dir=cache)
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("site", ".cache"))
+    build_site(cold / "mkdocs.yml", cold / "site", None, settings)
+    assert "Alpha changed" in (site / "site" / "index.html").read_text(encoding="utf-8")  # its next link
+    assert_same_site(site / "site", cold / "site")

@@ -156,6 +156,25 @@ def test_an_edit_before_every_page_is_built_shows_on_pages_built_before_and_afte
     assert on_page(search_entries(preview.site_dir), "themes/pre-birth-assessment/")
 
 
+def test_a_review_removed_before_its_pages_are_built_leaves_the_rest_to_build(tmp_path: Path) -> None:
+    """Its pages were planned but never written: they leave the preview, and the background
+    work goes on to build every other page and the search index."""
+    project = project_without_pdfs(tmp_path / "project")
+    preview = Preview(project, drafts=False, site_dir=tmp_path / "preview")
+    preview.start()
+    review = project.content_dir / "reviews" / f"{KENT}.md"
+    review.unlink()
+    preview.rebuild({review})
+    while preview.fill():
+        pass
+    assert preview.filling is False and not preview.live.pending
+    assert not (preview.site_dir / "reviews" / KENT).exists()
+    assert (preview.site_dir / "reviews" / "index.html").is_file()
+    assert on_page(search_entries(preview.site_dir), "reviews/") and not on_page(
+        search_entries(preview.site_dir), f"reviews/{KENT}/"
+    )
+
+
 def test_the_preview_keeps_the_last_good_pages_when_an_edit_is_wrong(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -228,7 +228,10 @@ class ConvertPages(BasePlugin):
         self.store: PageCache | None = None
         """Where the conversions wait: the cache, or a temporary folder (``spool``)."""
         self.spool: tempfile.TemporaryDirectory[str] | None = None
+        self.nav: Navigation | None = None
         self.nav_hash = ""
+        self.to_key: list[tuple[Page, str, str, list]] = []
+        """Pages converted from a kept conversion, whose finished HTML is looked for in ``on_env``."""
         self.render_keys: dict[str, str] = {}
         self.converted_count = 0
         """How many pages were converted in this build (the others came from the cache)."""
@@ -242,7 +245,7 @@ class ConvertPages(BasePlugin):
                 Page(None, file, config)  # as MkDocs would, a moment later
             if file.page is not None:
                 pages.append(file.page)
-        self.nav_hash = nav_fingerprint(nav)
+        self.nav = nav
         keys = {page.file.src_uri: self._conversion_key(page, config) for page in pages}
         self.store = self.cache
         if self.store is None:  # the conversions wait on disk, not in memory, till MkDocs asks
@@ -296,11 +299,18 @@ class ConvertPages(BasePlugin):
             internals.set_conversion(page, value["conversion"], files)
             if value.get("search") is not None:
                 self.search_made[page.file.src_uri] = (value["search"][0], key)
-            self._remember_render_key(page, config, value["markdown"], value["conversion"])
+            if self.cache is not None:  # its finished page is looked for once every page has its title
+                conversion = value["conversion"]
+                toc = [(item.title, item.id, item.level) for item in flat_toc(conversion["toc"])]
+                self.to_key.append((page, value["markdown"], digest(conversion["content"]), toc))
 
         return render
 
-    def _remember_render_key(self, page: Page, config: MkDocsConfig, markdown: str, conversion: dict) -> None:
+    def _remember_render_key(self, page: Page, markdown: str, content: str, toc: list) -> None:
+        """Key ``page``'s finished HTML, and use the kept one if there is one. Called from
+        ``on_env``: only once every page has been read do the pages whose titles come from
+        their own headings (a navigation entry without a title) have their titles, which the
+        navigation, the previous and next links and the ancestors on every page show."""
         if self.cache is None:
             return
         neighbours = [
@@ -318,8 +328,8 @@ class ConvertPages(BasePlugin):
             markdown,
             page.meta,
             page.title,
-            conversion["content"],
-            [(item.title, item.id, item.level) for item in flat_toc(conversion["toc"])],
+            content,
+            toc,
             neighbours,
             ancestors,
             page.canonical_url,
@@ -333,6 +343,11 @@ class ConvertPages(BasePlugin):
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.env = env
+        if self.nav is not None:
+            self.nav_hash = nav_fingerprint(self.nav)  # every page read: the titles as every page shows them
+        for page, markdown, content, toc in self.to_key:
+            self._remember_render_key(page, markdown, content, toc)
+        self.to_key.clear()
         internals.around_search_entries(config, self._search_entries)
         if self.templates:
             loader = env.loader
@@ -399,6 +414,8 @@ class ConvertPages(BasePlugin):
         self.spool = self.store = None
         self.converted.clear()
         self.search_made.clear()
+        self.to_key.clear()
+        self.nav = None
 
     @event_priority(100)  # the theme's output, before any plugin changes it
     def on_post_page(self, output: str, /, *, page: Page, **kwargs: Any) -> str:

@@ -27,14 +27,14 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
-from generator.pipeline.page_cache import ConvertPages, PageCache, digest, theme_fingerprint
+from generator.pipeline.page_cache import FORMAT, ConvertPages, PageCache, digest, theme_fingerprint
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
 
 NOTICES = logging.getLogger("learning_lessons.site")
 """One-line notices about how the site was built (not MkDocs' warnings: a strict build goes on)."""
 
-CONVERSION_PACKAGES = ("markdown", "pymdown-extensions", "jinja2")
+CONVERSION_PACKAGES = ("markdown", "pymdown-extensions", "jinja2", "pygments")
 """Packages besides MkDocs and Material whose version changes what a page becomes."""
 
 
@@ -199,6 +199,7 @@ def build_site(
                 config.plugins["learning-lessons/take-search-entries"] = taken
             if parallel:
                 fingerprint = digest(
+                    FORMAT,
                     config_file.read_bytes(),
                     overrides,
                     edition.folder,

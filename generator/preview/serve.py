@@ -312,13 +312,16 @@ class Preview:
             self.reload()
             click.echo(f"Restarted the whole preview in {time.perf_counter() - started:.1f} s", err=True)
             return
+        # A page planned but not yet built that the content no longer has (a review removed or
+        # made a draft, a theme no longer used) was never written, so the write does not list it.
+        removed = sorted(set(report.removed) | {path for path in self.live.pending if path not in pages})
         del pages
         # Pages not built yet need no rebuilding: they are built from what was just written.
         self.stale.update(path for path in report.written if path not in self.live.pending)
-        self.stale.difference_update(report.removed)
-        if report.removed:
+        self.stale.difference_update(removed)
+        if removed:
             with self.site_lock:
-                self.live.update([], report.removed)
+                self.live.update([], removed)
         pending = sorted(self.stale)
         done = 0
         while pending and not self.wanted.is_set():
