@@ -14,6 +14,7 @@ from conftest import REPO
 from generator.build import Project, build, check, generate, split_search
 from generator.errors import SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline import page_cache
 from generator.pipeline.page_cache import FORMAT
 from generator.pipeline.site import build_site
 
@@ -171,3 +172,24 @@ def test_a_heading_shown_in_other_pages_navigation_remakes_them(tmp_path: Path) 
     build_site(cold / "mkdocs.yml", cold / "site", None, settings)
     assert "Alpha changed" in (site / "site" / "index.html").read_text(encoding="utf-8")  # its next link
     assert_same_site(site / "site", cold / "site")
+
+
+def test_without_worker_processes_pages_are_converted_one_by_one_and_it_says_so(
+    corpus: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A host where no worker process can start (no usable /dev/shm) still builds the site."""
+    project, _ = corpus
+    content, _ = generate(project)
+
+    class NoWorkers:
+        def Pool(self, workers: int) -> None:  # noqa: N802  (multiprocessing's name)
+            raise OSError("Function not implemented")
+
+    monkeypatch.setattr(page_cache.multiprocessing, "get_context", lambda method: NoWorkers())
+    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+    with caplog.at_level(logging.WARNING, logger="learning_lessons"):
+        build_site(project.config_file, tmp_path / "site", content.content_epoch(), content.settings, search=search)
+    assert [record.getMessage() for record in caplog.records] == [
+        "Pages are converted one by one: no worker processes could start (Function not implemented)."
+    ]
+    assert_same_site(tmp_path / "site", project.site_dir)

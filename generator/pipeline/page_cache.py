@@ -38,6 +38,9 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.pipeline import mkdocs_internals as internals
 
+NOTICES = logging.getLogger("learning_lessons.site")
+"""One-line notices about how the site was built (as ``site.NOTICES``)."""
+
 FORMAT = b"learning-lessons page cache 1\n"
 """The first bytes of every cache entry: an entry without them is remade."""
 
@@ -197,7 +200,13 @@ def convert_all(src_uris: list[str], config: MkDocsConfig, files: Files, workers
         if workers < 2 or len(src_uris) < SMALL_BATCH:
             yield from map(_convert, src_uris)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except OSError as error:  # a host without working shared memory (/dev/shm): one by one
+            NOTICES.warning("Pages are converted one by one: no worker processes could start (%s).", error)
+            yield from map(_convert, src_uris)
+            return
+        with pool:
             chunk = max(1, min(8, len(src_uris) // (workers * 4)))
             yield from pool.imap_unordered(_convert, src_uris, chunksize=chunk)
     finally:
