@@ -23,6 +23,6 @@ def published_records(site_dir: Path) -> list[dict]:
     records = []
     for path in sorted((index / "records").glob("*.gz"), key=lambda path: int(path.name.split(".")[0])):
         record = json.loads(gzip.decompress(path.read_bytes()))
-        record.setdefault("filters", on_page.get(int(path.name.split(".")[0]) // slots, {}))
+        record["filters"] = on_page.get(int(path.name.split(".")[0]) // slots, {})
         records.append(record)
     return records

@@ -140,6 +140,7 @@ def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) 
     postings: dict[str, _Postings] = {}
     lengths: dict[int, int] = {}
     for number, page in enumerate(pages):
+        page_title = _plain(page[0].page_title)
         for place, record in enumerate(page):
             record_id = number * slots + place
             title, text = _plain(record.title), _plain(record.text)
@@ -153,7 +154,8 @@ def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) 
                     held = postings[word] = _Postings()
                 held.ids.append(record_id)
                 held.counts.append(min(count, 65535))
-            files.write(f"records/{record_id}.gz", _shown(record, title, text))
+            shown = {"location": record.location, "title": title, "page": record.page, "page_title": page_title}
+            files.write(f"records/{record_id}.gz", {**shown, "text": text})
     entries = _weigh(postings, lengths, files)
     shards, split = _shards(entries)
     for prefix, members in shards.items():
@@ -178,17 +180,6 @@ def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) 
 def _plain(html: str) -> str:
     """The text of a section as Material's search plugin read it, its tags and entities undone."""
     return Markup(html).striptags()
-
-
-def _shown(record: SearchRecord, title: str, text: str) -> dict[str, Any]:
-    """What a result shows of ``record``."""
-    return {
-        "location": record.location,
-        "title": title,
-        "page": record.page,
-        "page_title": _plain(record.page_title),
-        "text": text,
-    }
 
 
 def _weigh(postings: dict[str, _Postings], lengths: dict[int, int], files: _Files) -> dict[str, list]:
@@ -226,11 +217,12 @@ def _shards(entries: dict[str, list]) -> tuple[dict[str, list[str]], set[str]]:
     word's file by lengthening its prefix while the prefix is split (``index.json``)."""
     shards: dict[str, list[str]] = {}
     split: set[str] = set()
+    sizes = {word: len(word) + len(json.dumps(entry, separators=(",", ":"))) + 4 for word, entry in entries.items()}
 
     def place(members: list[str], length: int) -> None:
         for prefix, group in groupby(members, key=lambda word: word[:length]):
             words_here = list(group)
-            size = sum(len(word) + len(json.dumps(entries[word], separators=(",", ":"))) + 4 for word in words_here)
+            size = sum(sizes[word] for word in words_here)
             longer = [word for word in words_here if len(word) > length]
             if size > SHARD_BYTES and length < LONGEST_PREFIX and longer:
                 split.add(prefix)
