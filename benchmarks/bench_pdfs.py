@@ -22,6 +22,7 @@ import hashlib
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,27 +77,44 @@ def digest(made: dict[str, bytes]) -> str:
 
 def per_pdf(reviews: int, count: int) -> str:
     """Make the first ``count`` PDFs of ``reviews`` synthetic reviews in this process; say how
-    long each took, and whether a fresh process makes the same bytes."""
+    long each took (the median, and for briefings and 7-minute briefings apart), and whether a
+    fresh process makes the same bytes."""
     from generator.pipeline.pdf import forget_made, make_pdfs, start_printing_process
 
     documents = print_documents_of(reviews, count)
     start_printing_process()  # as each worker process of a build is
     make_pdfs(dict([next(iter(documents.items()))]), workers=1)  # WeasyPrint loaded and warmed up
     forget_made()
-    wall, processor = time.perf_counter(), time.process_time()
-    made = make_pdfs(documents, workers=1)
-    wall, processor = time.perf_counter() - wall, time.process_time() - processor
+    made: dict[str, bytes] = {}
+    times: dict[str, float] = {}
+    wall = time.perf_counter()
+    for path, document in documents.items():
+        processor = time.process_time()
+        made.update(make_pdfs({path: document}, workers=1))
+        times[path] = time.process_time() - processor
+    wall = time.perf_counter() - wall
     again = subprocess.run(
         [sys.executable, __file__, "--reviews", str(reviews), "--per-pdf", str(count), "--digest"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
+    kinds = {
+        "briefings": [path for path in made if not path.endswith("-7-minute.pdf")],
+        "7-minute briefings": [path for path in made if path.endswith("-7-minute.pdf")],
+    }
+    each = "; ".join(
+        f"{kind} {statistics.median(times[path] for path in paths):.3f} s "
+        f"({statistics.median(len(made[path]) for path in paths) / 1000:.0f} KB)"
+        for kind, paths in kinds.items()
+        if paths
+    )
     return (
         f"{len(made)} PDFs of {reviews} synthetic reviews, made one after another in one process: "
-        f"{processor / len(made):.3f} s of processor time and {wall / len(made):.3f} s of wall time a PDF, "
-        f"{sum(map(len, made.values())) / len(made) / 1000:.0f} KB a PDF. Made again in a fresh process, "
-        f"the bytes are {'the same' if again == digest(made) else 'NOT the same'}."
+        f"{sum(times.values()) / len(made):.3f} s of processor time a PDF on average, median "
+        f"{statistics.median(times.values()):.3f} s (medians: {each}); {wall / len(made):.3f} s of wall time "
+        f"a PDF, {sum(map(len, made.values())) / len(made) / 1000:.0f} KB a PDF. Made again in a fresh "
+        f"process, the bytes are {'the same' if again == digest(made) else 'NOT the same'}."
     )
 
 
