@@ -82,6 +82,7 @@ def test_files_of_words_stay_small_and_are_where_the_worker_looks(
     monkeypatch.setattr(search_index, "SHARD_BYTES", 300)
     monkeypatch.setattr(search_index, "FIRST", 4)
     monkeypatch.setattr(search_index, "BLOCK", 8)
+    monkeypatch.setattr(search_index, "SHORTEST_BLOCK", 2)
     monkeypatch.setattr(search_index, "LONGEST_BLOCK", 16)
     vocabulary = [f"{a}{b}{c}word" for a in "abc" for b in "abcd" for c in "abcdefgh"]
     records = [
@@ -120,6 +121,7 @@ def test_files_of_words_stay_small_and_are_where_the_worker_looks(
         for block in range(further):
             more = read(index / "more" / f"{word.encode().hex()}-{block}.gz")
             assert isinstance(more, list) and 0 < len(more) <= 16
+            assert len(more) >= 2 or block == further - 1
             sizes.append(len(more))
             numbers += summed(more)
         ids, weights = postings(numbers, settings)
@@ -172,6 +174,7 @@ def test_an_edit_or_an_addition_rewrites_few_files_and_the_result_is_a_cold_buil
 ) -> None:
     monkeypatch.setattr(search_index, "FIRST", 8)
     monkeypatch.setattr(search_index, "BLOCK", 16)
+    monkeypatch.setattr(search_index, "SHORTEST_BLOCK", 4)
     monkeypatch.setattr(search_index, "LONGEST_BLOCK", 64)
     monkeypatch.setattr(search_index, "SHARD_BYTES", 2000)
     texts = [" ".join(f"w{(page * 13 + k * k) % 97}" for k in range(20)) for page in range(60)]

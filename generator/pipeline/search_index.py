@@ -111,8 +111,8 @@ FIRST = 64
 BLOCK = 512
 """A word's further records, per file, on average (see ``_blocks``)."""
 
-LONGEST_BLOCK = 4 * BLOCK
-"""The most records a file of further records holds."""
+SHORTEST_BLOCK, LONGEST_BLOCK = BLOCK // 4, 4 * BLOCK
+"""The fewest records a file of further records holds (but the only or last one), and the most."""
 
 SHARD_BYTES = 16_000
 """The most a file of words may hold (uncompressed) before its prefix is split by a letter."""
@@ -315,20 +315,27 @@ def _weigh(postings: dict[bytes, list[int]], cuts: dict[bytes, list[int]], files
 
 def _blocks(found: list[int], cuts: list[int]) -> list[tuple[int, int]]:
     """Where a word's further records (those after its ``FIRST``, ``found`` in order) are cut
-    into files: after each record that ends a block (``cuts``, see ``_ends_block``), and after
-    ``LONGEST_BLOCK`` records at most."""
+    into files: after each record that ends a block (``cuts``, see ``_ends_block``) at least
+    ``SHORTEST_BLOCK`` records after the last cut, and after ``LONGEST_BLOCK`` records at most; a
+    short last file is joined to the one before."""
     if len(found) <= FIRST:
         return []
     ends = sorted(at for at in (bisect_left(found, cut) + 1 for cut in cuts) if at > FIRST)
-    blocks = []
+    blocks: list[tuple[int, int]] = []
     start = FIRST
     for end in [*ends, len(found)]:
+        if end - start < SHORTEST_BLOCK and end < len(found):
+            continue
         while end - start > LONGEST_BLOCK:
             blocks.append((start, start + LONGEST_BLOCK))
             start += LONGEST_BLOCK
         if end > start:
             blocks.append((start, end))
             start = end
+    if len(blocks) > 1:
+        (start, _), (last, end) = blocks[-2:]
+        if end - last < SHORTEST_BLOCK and end - start <= LONGEST_BLOCK:
+            blocks[-2:] = [(start, end)]
     return blocks
 
 
@@ -395,6 +402,7 @@ class _Files:
         self.pool = ThreadPoolExecutor(WRITERS)
         self.pending: list[Future] = []
         self.batch: list[tuple[str, bytes, bool]] = []
+        self.made: set[Path] = set()
 
     def write(self, path: str, data: Any) -> None:
         """Write ``data`` to ``path`` (in the index's folder) as gzip-compressed JSON."""
@@ -420,7 +428,9 @@ class _Files:
             digest = hashlib.sha256(data).hexdigest()
             if self.previous.get(name) != digest:
                 target = self.folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in self.made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self.made.add(target.parent)
                 target.write_bytes(data)
             made.append((name, digest))
         return made
