@@ -315,14 +315,15 @@ def _weigh(postings: dict[bytes, list[int]], cuts: dict[bytes, list[int]], files
 
 def _blocks(found: list[int], cuts: list[int]) -> list[tuple[int, int]]:
     """Where a word's further records (those after its ``FIRST``, ``found`` in order) are cut
-    into files: after each record that ends a block (``cuts``, see ``_ends_block``) at least
+    into files: the first ``BLOCK`` of them (what a query fetching more needs first, as often as
+    not), then after each record that ends a block (``cuts``, see ``_ends_block``) at least
     ``SHORTEST_BLOCK`` records after the last cut, and after ``LONGEST_BLOCK`` records at most; a
     short last file is joined to the one before."""
     if len(found) <= FIRST:
         return []
-    ends = sorted(at for at in (bisect_left(found, cut) + 1 for cut in cuts) if at > FIRST)
-    blocks: list[tuple[int, int]] = []
-    start = FIRST
+    start = min(len(found), FIRST + BLOCK)
+    blocks = [(FIRST, start)]
+    ends = sorted(at for at in (bisect_left(found, cut) + 1 for cut in cuts) if at > start)
     for end in [*ends, len(found)]:
         if end - start < SHORTEST_BLOCK and end < len(found):
             continue

@@ -113,18 +113,15 @@ function terms(index, word) {
   });
 }
 
-/* A word of the index as a query uses it: how many records hold it, how many files of further
- * records it has and how many are fetched, its records so far (each a number: how far the word's
- * weight in the record is from the heaviest, times the span of ids, plus the record's id; best
- * first) and its rarity (BM25's idf, from how many of the index's records hold it). */
+/* A word as a query uses it. Each of its records is a number: how far the word's weight in it
+ * is from the heaviest, times the span of ids, plus its id. Its rarity is BM25's idf. */
 function term(index, word, entry, exact) {
   var held = entry[0];
   var rarity = Math.log(1 + (index.records - held + 0.5) / (held + 0.5));
   return { word: word, exact: exact, held: held, further: entry[1], fetched: 0, postings: summed(entry[2]), rarity: rarity };
 }
 
-/* A list of records as the index holds it (the first number, then each next one's difference
- * from the one before) as the numbers themselves. */
+/* A list of records as held (the first number, then differences) as the numbers. */
 function summed(steps) {
   var numbers = steps.slice();
   for (var i = 1; i < numbers.length; i++) numbers[i] += numbers[i - 1];
