@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO
+from markupsafe import Markup
 
 from generator.pipeline import search_index
 from generator.pipeline.search_index import SearchRecord, write_search_index
@@ -234,3 +235,16 @@ def test_pages_whose_numbers_collide_or_that_hold_more_records_than_slots_keep_t
     for record_id, found in shown.items():  # the worker's rule: the page's number is the id over the slots
         assert record_id // 4 in years[str(2000 + int(found["page"][9:-1]))]
     assert len(years["2005"]) == 2
+
+
+def test_a_records_text_is_the_sections_text_as_markupsafe_strips_it(tmp_path: Path) -> None:
+    sections = [
+        "<p>Child&nbsp;J &amp; the GP&#39;s   notes</p>\n<ul><li>a<b>c</li></ul>",
+        "<p>1 < 2 and 3 > 2, <em>then</em> an open < tag",
+        "<p>Kept <!-- a comment <b>not</b> --> text</p>",
+        "plain  text,\tno tags",
+    ]
+    records = [record(page, 0, text) for page, text in enumerate(sections)]
+    write_search_index(records, tmp_path)
+    shown = {read(path)["page"]: read(path)["text"] for path in (tmp_path / "search-index" / "records").iterdir()}
+    assert shown == {record.page: Markup(record.text).striptags() for record in records}
