@@ -76,6 +76,7 @@ def ranking_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search_index, "FIRST", 1)
         patch.setattr(search_index, "BLOCK", 1)
+        patch.setattr(search_index, "SHORTEST_BLOCK", 1)
         patch.setattr(search_index, "SHARD_BYTES", 200)
         build(project)
     index = project.site_dir / "search-index"

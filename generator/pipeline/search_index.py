@@ -10,40 +10,57 @@ The index is cut so that what a query fetches does not grow with the collection
 (``site/search-index/``, every file gzip-compressed JSON; the search worker,
 ``theme_overrides/assets/javascripts/search-worker.js``, reads it):
 
-- ``index.json``: the few settings the worker needs first (and this note);
+- ``index.json``: the few settings the worker needs first (and this note), with how many
+  records there are;
 - ``words/<prefix>.gz``: the words beginning with one prefix (hex-coded), each with how many
-  records hold it and its best ``FIRST`` records by weight (BM25, the heading counting
-  ``TITLE_WEIGHT`` times). A prefix whose words would make the file larger than ``SHARD_BYTES``
-  is split by one more letter (``index.json`` lists the split prefixes), so each file stays small
-  however many reviews there are, and a word being typed is still found by its beginning;
-- ``more/<word>-<n>.gz``: a word's further records, ``BLOCK`` at a time, best first, fetched only
-  when a query needs more (records holding every word of it, or matching its filters);
+  records hold it, how many files of further records it has, and its best ``FIRST`` records by
+  weight (BM25's weight of the word in the record, the heading counting ``TITLE_WEIGHT`` times,
+  a record's length measured against ``TYPICAL_LENGTH``; the worker multiplies it by the word's
+  rarity, from how many records hold it). A prefix whose words would make the file larger than
+  ``SHARD_BYTES`` is split by one more letter (``index.json`` lists the split prefixes), so each
+  file stays small however many reviews there are, and a word being typed is still found by its
+  beginning;
+- ``more/<word>-<n>.gz``: a word's further records, best first, about ``BLOCK`` to a file,
+  fetched only when a query needs more (records holding every word of it, or matching its
+  filters);
 - ``records/<id>.gz``: one record as a result shows it: where it links, its heading, its page
   and the text, fetched only for the results shown. A record's id is its page's number times
   ``slots`` plus its place on the page, so the worker knows its page without asking;
 - ``filters.gz``: how many pages hold each filter value, fetched when the filters are opened;
   ``filters/<filter>.gz``: which pages hold each of its values, fetched when it is used.
+
+A site is rebuilt by difference, so an edit should change few of these files, and the same
+records give the same files whatever was built before: a page's number comes from a hash of
+its address (``_page_numbers``), a word's weight in a record depends on that record alone (its
+rarity is worked out in the browser), and a word's further records are cut into files after
+records chosen by a hash of their ids (``_ends_block``), not by their count. So an edited
+review changes its own records, the files of words whose best records or counts changed, and
+the further records its words move among; an added review adds to the counts of its words.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-import math
+import re
 import shutil
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import unescape
 from itertools import groupby
+from operator import sub
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.model import addresses
-from generator.pipeline.search_words import words
+from generator.pipeline.search_words import counted
 
 FOLDER = "search-index"
 """Where in the site the index is written."""
@@ -92,7 +109,10 @@ FIRST = 64
 """A word's best records, kept with the word itself: enough for most queries' first results."""
 
 BLOCK = 512
-"""A word's further records, per file."""
+"""A word's further records, per file, on average (see ``_blocks``)."""
+
+SHORTEST_BLOCK, LONGEST_BLOCK = BLOCK // 4, 4 * BLOCK
+"""The fewest records a file of further records holds (but the only or last one), and the most."""
 
 SHARD_BYTES = 16_000
 """The most a file of words may hold (uncompressed) before its prefix is split by a letter."""
@@ -107,117 +127,225 @@ K1, B = 1.2, 0.75
 """BM25's usual settings: how soon more of a word stops counting, and how much a record's length
 lessens each word."""
 
+TYPICAL_LENGTH = 60
+"""The words of a typical record (a learning point with its questions): a record longer than
+this counts each of its words for less, one shorter for more. Fixed, rather than the
+collection's average, so that a record's weights do not change when other records do."""
+
+SLOTS = 64
+"""Records per page number: a record's id is its page's number times this, plus its place on
+the page (a page with more records takes the next numbers too)."""
+
+PAGE_NUMBERS = 1 << 16
+"""Page numbers to choose from, at least (more when there are more than a quarter as many
+pages): a page's number comes from a hash of its address, so that it keeps its number,
+and its records their ids, when other pages come and go."""
+
+SCALE = 100
+"""A weight as stored: BM25's weight of a word in a record, before its rarity, times this."""
+
+LEVEL = 6
+"""How hard each file is compressed (gzip)."""
+
 WRITERS = 8
 """Files written at once (see ``_Files``)."""
+
+BATCH = 128
+"""Files made by each task (see ``_Files``)."""
 
 NOTE = "Generated by Learning Lessons from the built pages' search sections."
 
 
-@dataclass
-class _Postings:
-    """The records holding one word, as they are found: ids and how often (the heading weighed)."""
-
-    ids: array = field(default_factory=lambda: array("I"))
-    counts: array = field(default_factory=lambda: array("H"))
-
-
-def write_search_index(records: Iterable[SearchRecord], site_dir: Path, language: str = "en") -> int:
-    """Index ``records`` into ``site_dir/search-index/`` (see the module's note); return how many
-    there were. ``language`` is the pages' language (English words are reduced to their singular,
-    Welsh words are kept as they are)."""
-    output = site_dir / FOLDER
-    shutil.rmtree(output, ignore_errors=True)
-    files = _Files(output)
+def write_search_index(
+    records: Iterable[SearchRecord],
+    folder: Path,
+    language: str = "en",
+    previous: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Index ``records`` into ``folder/search-index/`` (see the module's note) and return
+    ``{path relative to folder: sha256 of its bytes}`` for every file of the index. Only the
+    files whose digest differs from ``previous`` (the same mapping, from the site as it was
+    published) are written; with no ``previous``, the folder is emptied and every file written.
+    ``language`` is the pages' language (English words are reduced to their singular, Welsh words
+    are kept as they are). The same records give the same files, whatever came before."""
+    output = folder / FOLDER
+    if previous is None:
+        shutil.rmtree(output, ignore_errors=True)
+    files = _Files(folder, previous or {})
     try:
-        return _write_index(records, files, language)
+        _write_index(records, files, language)
     finally:
         files.close()
+    return files.digests
 
 
-def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) -> int:
-    pages = [list(group) for _, group in groupby(records, key=lambda record: record.page)]
-    slots = 1 << max(1, max((len(page) for page in pages), default=1) - 1).bit_length()
-    postings: dict[str, _Postings] = {}
-    lengths: dict[int, int] = {}
-    for number, page in enumerate(pages):
+def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) -> None:
+    pages: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        pages.setdefault(record.page, []).append(record)
+    numbers, span = _page_numbers({address: len(page) for address, page in pages.items()})
+    postings: defaultdict[bytes, list[int]] = defaultdict(list)
+    cuts: defaultdict[bytes, list[int]] = defaultdict(list)
+    for address, page in pages.items():
+        first_id = numbers[address] * SLOTS
         page_title = _plain(page[0].page_title)
         for place, record in enumerate(page):
-            record_id = number * slots + place
+            record_id = first_id + place
             title, text = _plain(record.title), _plain(record.text)
-            found = Counter(words(text, language))
-            heading = words(title, language)
-            found.update({word: TITLE_WEIGHT * count for word, count in Counter(heading).items()})
-            lengths[record_id] = max(1, sum(found.values()) - (TITLE_WEIGHT - 1) * len(heading))
+            found = counted(text, language)
+            heading = counted(title, language)
+            norm = K1 * (1 - B + B * max(1, found.total() + heading.total()) / TYPICAL_LENGTH)
+            for word, count in heading.items():
+                found[word] += TITLE_WEIGHT * count
+            once = _lightness(1, norm) * span + record_id
             for word, count in found.items():
-                held = postings.get(word)
-                if held is None:
-                    held = postings[word] = _Postings()
-                held.ids.append(record_id)
-                held.counts.append(min(count, 65535))
-            shown = {"location": record.location, "title": title, "page": record.page, "page_title": page_title}
-            files.write(f"records/{record_id}.gz", {**shown, "text": text})
-    entries = _weigh(postings, lengths, files)
+                postings[word].append(once if count == 1 else _lightness(count, norm) * span + record_id)
+            if _ends_block(record_id):
+                for word, count in found.items():
+                    cuts[word].append(_lightness(count, norm) * span + record_id)
+            files.write(
+                f"records/{record_id}.gz",
+                {
+                    "location": record.location,
+                    "page": record.page,
+                    "page_title": page_title,
+                    "text": text,
+                    "title": title,
+                },
+            )
+    entries = _weigh(postings, cuts, files)
     shards, split = _shards(entries)
     for prefix, members in shards.items():
-        files.write(f"words/{_hex(prefix)}.gz", {word: entries[word] for word in members})
-    counts, held_by = _filters(pages)
+        body = ",".join(f'"{word}":{entries[word]}' for word in members)
+        files.write_text(f"words/{_hex(prefix)}.gz", "{" + body + "}")
+    counts, held_by = _filters(pages, numbers)
     files.write("filters.gz", counts)
     for name, values in held_by.items():
         files.write(f"filters/{_hex(name)}.gz", values)
-    count = len(lengths)
     settings = {
         "note": NOTE,
         "language": language,
-        "slots": slots,
+        "slots": SLOTS,
+        "span": span,
+        "heaviest": _HEAVIEST,
         "split": sorted(split),
         "shortest": SHORTEST_PREFIX,
-        "records": count,
+        "records": sum(len(page) for page in pages.values()),
     }
-    (files.output / "index.json").write_text(json.dumps(settings, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    return count
+    files.write_text("index.json", json.dumps(settings, ensure_ascii=False, sort_keys=True), packed=False)
+
+
+def _page_numbers(pages: dict[str, int]) -> tuple[dict[str, int], int]:
+    """Each page's first number (by address; ``pages`` gives how many records each has), and
+    how many record ids there can be (a power of two). A page's number is the
+    number a hash of its address gives, or, if another page has that, the next free ones. Pages
+    are placed in the order of those hashed numbers (then addresses), so a page's number depends
+    on the pages there are, not on the order they came in, and changes only when a page newly
+    hashed to the same or a just lower number comes."""
+    needs = {address: max(1, -(-count // SLOTS)) for address, count in pages.items()}
+    space = PAGE_NUMBERS
+    while 4 * sum(needs.values()) > space:
+        space *= 2
+    wanted = sorted((_hashed(address) % space, address) for address in pages)
+    taken: set[int] = set()
+    numbers: dict[str, int] = {}
+    for home, address in wanted:
+        need = needs[address]
+        number = home
+        while number + need > space or any(number + step in taken for step in range(need)):
+            number = (number + 1) % space
+        taken.update(range(number, number + need))
+        numbers[address] = number
+    return numbers, space * SLOTS
+
+
+def _hashed(address: str) -> int:
+    return int.from_bytes(hashlib.blake2b(address.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+_HEAVIEST = round(SCALE * (K1 + 1))
+"""The largest weight there can be."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _lightness(count: int, norm: float) -> int:
+    """How far a word's weight in a record (``count`` times in it; ``norm``, its length's part)
+    is from the largest there can be, so that sorting by it puts the heaviest first."""
+    return _HEAVIEST - round(SCALE * count * (K1 + 1) / (count + norm))
+
+
+def _ends_block(record_id: int) -> bool:
+    """Does a file of further records end with this record? One record in ``BLOCK`` does, by a
+    hash of its id, so a file's records change only when records near them do (a file's place in
+    a word's list does not depend on how many come before it)."""
+    return (((record_id * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> 40) % BLOCK == 0
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _plain(html: str) -> str:
-    """The text of a section as Material's search plugin read it, its tags and entities undone."""
-    return Markup(html).striptags()
+    """The text of a section as Material's search plugin read it, its tags and entities undone:
+    what MarkupSafe's ``striptags`` gives, found more quickly where there is no comment."""
+    if "<!--" in html:
+        return Markup(html).striptags()
+    text = " ".join(_TAG.sub("", html).split())
+    return unescape(text) if "&" in text else text
 
 
-def _weigh(postings: dict[str, _Postings], lengths: dict[int, int], files: _Files) -> dict[str, list]:
-    """Each word's entry in its file of words: ``[records holding it, further files, best ids,
-    their weights]``; its further records are written to ``more/`` as they are weighed."""
-    total = len(lengths)
-    average = sum(lengths.values()) / max(1, total)
-    entries: dict[str, list] = {}
-    for word in sorted(postings):
-        held = postings.pop(word)
-        held_by = len(held.ids)
-        rarity = math.log(1 + (total - held_by + 0.5) / (held_by + 0.5))
-        best_first = sorted(
-            (
-                -round(100 * rarity * count * (K1 + 1) / (count + K1 * (1 - B + B * lengths[record_id] / average))),
-                record_id,
-            )
-            for record_id, count in zip(held.ids, held.counts, strict=True)
-        )
-        ids = [record_id for _, record_id in best_first]
-        ranked = [-weight for weight, _ in best_first]
-        further = math.ceil(max(0, held_by - FIRST) / BLOCK)
-        for block in range(further):
-            start = FIRST + block * BLOCK
-            files.write(
-                f"more/{_hex(word)}-{block}.gz",
-                [ids[start : start + BLOCK], ranked[start : start + BLOCK]],
-            )
-        entries[word] = [held_by, further, ids[:FIRST], ranked[:FIRST]]
+def _weigh(postings: dict[bytes, list[int]], cuts: dict[bytes, list[int]], files: _Files) -> dict[str, str]:
+    """Each word's entry in its file of words (as JSON): ``[records holding it, further files,
+    its best records]``; its further records are written to ``more/`` as they are weighed. A
+    word's records are numbers, best first: how far its weight in the record is from the
+    heaviest, times the span of ids (``index.json``), plus the record's id. Each list holds its
+    first number, then each next one's difference from the one before (smaller to fetch)."""
+    entries: dict[str, str] = {}
+    for run in sorted(postings):
+        found = postings.pop(run)
+        found.sort()
+        steps = [found[0], *map(sub, found[1:], found)]
+        word = run.decode("utf-8")
+        blocks = _blocks(found, cuts.get(run, []))
+        for number, (start, stop) in enumerate(blocks):
+            steps[start] = found[start]
+            files.write_text(f"more/{_hex(word)}-{number}.gz", str(steps[start:stop]).replace(" ", ""))
+        entries[word] = f"[{len(found)},{len(blocks)},{steps[:FIRST]}]".replace(" ", "")
     return entries
 
 
-def _shards(entries: dict[str, list]) -> tuple[dict[str, list[str]], set[str]]:
+def _blocks(found: list[int], cuts: list[int]) -> list[tuple[int, int]]:
+    """Where a word's further records (those after its ``FIRST``, ``found`` in order) are cut
+    into files: the first ``BLOCK`` of them (what a query fetching more needs first, as often as
+    not), then after each record that ends a block (``cuts``, see ``_ends_block``) at least
+    ``SHORTEST_BLOCK`` records after the last cut, and after ``LONGEST_BLOCK`` records at most; a
+    short last file is joined to the one before."""
+    if len(found) <= FIRST:
+        return []
+    start = min(len(found), FIRST + BLOCK)
+    blocks = [(FIRST, start)]
+    ends = sorted(at for at in (bisect_left(found, cut) + 1 for cut in cuts) if at > start)
+    for end in [*ends, len(found)]:
+        if end - start < SHORTEST_BLOCK and end < len(found):
+            continue
+        while end - start > LONGEST_BLOCK:
+            blocks.append((start, start + LONGEST_BLOCK))
+            start += LONGEST_BLOCK
+        if end > start:
+            blocks.append((start, end))
+            start = end
+    if len(blocks) > 1:
+        (start, _), (last, end) = blocks[-2:]
+        if end - last < SHORTEST_BLOCK and end - start <= LONGEST_BLOCK:
+            blocks[-2:] = [(start, end)]
+    return blocks
+
+
+def _shards(entries: dict[str, str]) -> tuple[dict[str, list[str]], set[str]]:
     """The files of words, by prefix, and the prefixes split into longer ones. The worker finds a
     word's file by lengthening its prefix while the prefix is split (``index.json``)."""
     shards: dict[str, list[str]] = {}
     split: set[str] = set()
-    sizes = {word: len(word) + len(json.dumps(entry, separators=(",", ":"))) + 4 for word, entry in entries.items()}
+    sizes = {word: len(word.encode("utf-8")) + len(entry) + 4 for word, entry in entries.items()}
 
     def place(members: list[str], length: int) -> None:
         for prefix, group in groupby(members, key=lambda word: word[:length]):
@@ -236,52 +364,90 @@ def _shards(entries: dict[str, list]) -> tuple[dict[str, list[str]], set[str]]:
     return shards, split
 
 
-def _filters(pages: list[list[SearchRecord]]) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, list[int]]]]:
-    """For each filter and value, how many pages hold it, and which (by number)."""
+def _filters(
+    pages: dict[str, list[SearchRecord]], numbers: dict[str, int]
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, list[int]]]]:
+    """For each filter and value, how many pages hold it, and which (by number; a page with more
+    than ``SLOTS`` records by each of its numbers)."""
     found: dict[str, dict[str, list[int]]] = {}
-    for number, page in enumerate(pages):
+    counts: dict[str, dict[str, int]] = {}
+    for address, page in pages.items():
+        first = numbers[address]
+        held = range(first, first + max(1, -(-len(page) // SLOTS)))
         for name, values in page[0].filters.items():
             for value in values:
-                found.setdefault(name, {}).setdefault(value, []).append(number)
-    counts = {name: {value: len(held) for value, held in values.items()} for name, values in found.items()}
+                found.setdefault(name, {}).setdefault(value, []).extend(held)
+                counts.setdefault(name, {}).setdefault(value, 0)
+                counts[name][value] += 1
+    for by_value in found.values():
+        for pages_holding in by_value.values():
+            pages_holding.sort()
     return counts, found
 
 
-class _Files:
-    """Writes the index's files, many at a time: a file of an index is small, and on a slow disk
-    making it costs more than filling it, so threads (which wait on the disk together) write
-    them, ``WRITERS`` at once, while the build goes on. ``close`` waits for the last and raises
-    the first failure."""
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
-    def __init__(self, output: Path) -> None:
-        self.output = output
+
+class _Files:
+    """The index's files: each made (gzip-compressed JSON, the same bytes on every build), its
+    digest kept, and written only if the published site's differs. Threads compress, weigh and
+    write them, ``BATCH`` files to a task, ``WRITERS`` tasks at once, while the index is made
+    (compressing lets other threads run, and a file of an index is small: on a slow disk making it
+    costs more than filling it, and threads wait on the disk together). ``close`` waits for the
+    last and raises the first failure."""
+
+    def __init__(self, folder: Path, previous: Mapping[str, str]) -> None:
+        self.folder = folder
+        self.previous = previous
+        self.digests: dict[str, str] = {}
         self.pool = ThreadPoolExecutor(WRITERS)
         self.pending: list[Future] = []
-        for folder in ("records", "more", "words", "filters"):
-            (output / folder).mkdir(parents=True, exist_ok=True)
+        self.batch: list[tuple[str, bytes, bool]] = []
+        self.made: set[Path] = set()
 
     def write(self, path: str, data: Any) -> None:
-        """Write ``data`` to ``path`` (in the index's folder) as gzip-compressed JSON, the same
-        bytes on every build."""
-        body = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-        self.pending.append(self.pool.submit(_write_gzip, self.output / path, body))
-        if len(self.pending) >= 4 * WRITERS * 64:
+        """Write ``data`` to ``path`` (in the index's folder) as gzip-compressed JSON."""
+        self.write_text(path, _ENCODE(data))
+
+    def write_text(self, path: str, text: str, packed: bool = True) -> None:
+        """Write ``text`` (JSON) to ``path`` (in the index's folder), gzip-compressed unless not
+        ``packed``."""
+        self.batch.append((f"{FOLDER}/{path}", text.encode("utf-8"), packed))
+        if len(self.batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        self.pending.append(self.pool.submit(self._make, self.batch))
+        self.batch = []
+        if len(self.pending) >= 4 * WRITERS:
             self._wait()
+
+    def _make(self, batch: list[tuple[str, bytes, bool]]) -> list[tuple[str, str]]:
+        made = []
+        for name, body, packed in batch:
+            data = gzip.compress(body, LEVEL, mtime=0) if packed else body
+            digest = hashlib.sha256(data).hexdigest()
+            if self.previous.get(name) != digest:
+                target = self.folder / name
+                if target.parent not in self.made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self.made.add(target.parent)
+                target.write_bytes(data)
+            made.append((name, digest))
+        return made
 
     def _wait(self) -> None:
         pending, self.pending = self.pending, []
         for future in pending:
-            future.result()
+            self.digests.update(future.result())
 
     def close(self) -> None:
         try:
+            if self.batch:
+                self._send()
             self._wait()
         finally:
             self.pool.shutdown()
-
-
-def _write_gzip(path: Path, body: bytes) -> None:
-    path.write_bytes(gzip.compress(body, mtime=0))
 
 
 def _hex(text: str) -> str:

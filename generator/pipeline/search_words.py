@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+")
@@ -41,3 +42,58 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_SPACES = (
+    bytes((byte if chr(byte).isalnum() else 32) if byte < 65 or byte > 90 else byte + 32 for byte in range(128))
+    + b" " * 128
+)
+"""For ``counted``'s quick way: an ASCII letter or digit kept (a capital made small), anything else a space."""
+
+_OTHER = re.compile(r"[^\x00-\x7f]")
+"""A character outside ASCII."""
+
+_MET: dict[str, set[bytes]] = {}
+"""The runs of ASCII letters and digits met so far, by language."""
+
+_CHANGED: dict[str, dict[bytes, bytes]] = {}
+"""Those of them the index does not hold as they are, by language: what it holds instead (a
+plural's singular), or ``b""`` (too short or too long to be searched)."""
+
+
+def counted(text: str, language: str = "en") -> Counter[bytes]:
+    """How often each word of ``text`` occurs, each word in UTF-8: the same as
+    ``Counter(words(text, language))``, found quickly. Text in ASCII, or whose other characters
+    are accents or not letters (as in most English, with its curly quotes and dashes, and in
+    Welsh), is cut by a byte table; the rest as ``words`` does."""
+    if not text.isascii():
+        plain = ACCENTS.sub("", unicodedata.normalize("NFD", text.lower()))
+        for character in set(_OTHER.findall(plain)):
+            if character.isalnum():
+                return Counter(word.encode("utf-8") for word in words(text, language))
+            plain = plain.replace(character, " ")
+        text = plain
+    found = Counter(text.encode("ascii").translate(_SPACES).split())
+    met = _MET.setdefault(language, set())
+    changed = _CHANGED.setdefault(language, {})
+    if not met.issuperset(found):
+        for run in found.keys() - met:
+            _meet(run, language, met, changed)
+    if not changed.keys().isdisjoint(found):
+        for run in changed.keys() & found.keys():
+            times = found.pop(run)
+            if held := changed[run]:
+                found[held] += times
+    return found
+
+
+def _meet(run: bytes, language: str, met: set[bytes], changed: dict[bytes, bytes]) -> None:
+    if len(met) > 1 << 20:
+        met.clear()
+        changed.clear()
+    met.add(run)
+    word = run.decode("ascii")
+    if not SHORTEST <= len(word) <= LONGEST:
+        changed[run] = b""
+    elif language == "en" and (held := singular(word)) != word:
+        changed[run] = held.encode("ascii")

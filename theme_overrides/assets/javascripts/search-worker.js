@@ -98,7 +98,7 @@ function terms(index, word) {
   if (word.begins && !spread) wanted.push(shard(index, prefix));
   return Promise.all(wanted).then(function (shards) {
     var found = [];
-    if (shards[0][word.exact]) found.push(term(word.exact, shards[0][word.exact], true));
+    if (shards[0][word.exact]) found.push(term(index, word.exact, shards[0][word.exact], true));
     if (shards[1]) {
       var close = Object.keys(shards[1]).filter(function (other) {
         return other !== word.exact && other.indexOf(word.typed) === 0;
@@ -106,24 +106,33 @@ function terms(index, word) {
         return shards[1][b][0] - shards[1][a][0] || (a < b ? -1 : 1);
       }).slice(0, CLOSE);
       close.forEach(function (other) {
-        found.push(term(other, shards[1][other], false));
+        found.push(term(index, other, shards[1][other], false));
       });
     }
     return found;
   });
 }
 
-function term(word, entry, exact) {
-  return { word: word, exact: exact, held: entry[0], further: entry[1], fetched: 0, ids: entry[2], weights: entry[3] };
+/* A word as a query uses it. Each of its records is a number: how far the word's weight in it
+ * is from the heaviest, times the span of ids, plus its id. Its rarity is BM25's idf. */
+function term(index, word, entry, exact) {
+  var held = entry[0];
+  var rarity = Math.log(1 + (index.records - held + 0.5) / (held + 0.5));
+  return { word: word, exact: exact, held: held, further: entry[1], fetched: 0, postings: summed(entry[2]), rarity: rarity };
+}
+
+/* A list of records as held (the first number, then differences) as the numbers. */
+function summed(steps) {
+  var numbers = steps.slice();
+  for (var i = 1; i < numbers.length; i++) numbers[i] += numbers[i - 1];
+  return numbers;
 }
 
 /* The next file of `found`'s records, added to those it has. */
 function more(found) {
   var block = found.fetched++;
   return load("more/" + hex(found.word) + "-" + block + ".gz").then(function (records) {
-    if (!records) return;
-    found.ids = found.ids.concat(records[0]);
-    found.weights = found.weights.concat(records[1]);
+    if (records) found.postings = found.postings.concat(summed(records));
   });
 }
 
@@ -155,17 +164,20 @@ function allowedPages() {
 
 /* The records found so far, best first: those holding every word first (so a learning point
  * with every word ranks above a briefing with them scattered), then those holding most of them,
- * so a search never comes back empty while some of its words are found. A word found only by
- * its beginning counts half. */
+ * so a search never comes back empty while some of its words are found. A record's score is
+ * BM25's: each word's weight in it times the word's rarity; a word found only by its beginning
+ * counts half. */
 function rank(words, found, index, allowed) {
   var byRecord = new Map();
   words.forEach(function (word, place) {
     found[place].forEach(function (match) {
-      match.ids.forEach(function (id, i) {
+      var rarity = match.exact ? match.rarity : match.rarity / 2;
+      match.postings.forEach(function (posting) {
+        var id = posting % index.span;
         if (allowed && !allowed.has(Math.floor(id / index.slots))) return;
         var hit = byRecord.get(id);
         if (!hit) byRecord.set(id, hit = { id: id, best: {}, score: 0, matched: 0 });
-        var weight = match.exact ? match.weights[i] : match.weights[i] / 2;
+        var weight = (index.heaviest - Math.floor(posting / index.span)) * rarity;
         if (!(place in hit.best)) hit.matched++;
         hit.best[place] = Math.max(hit.best[place] || 0, weight);
       });
