@@ -82,17 +82,17 @@ def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
     assert set(before) - set(after)  # the edited review's old entries were pruned
     assert set(after) - set(before)  # and the new review's added
 
-    # A damaged entry is remade: one cut short, one from another version, one emptied.
+    # A damaged entry is a miss, and remade: every entry cut short, from another version, or emptied.
     paths = sorted(project.site_cache.glob("*/*"))
-    truncated, foreign, emptied = paths[0], paths[1], paths[2]
-    truncated.write_bytes(truncated.read_bytes()[: len(truncated.read_bytes()) // 2])
-    foreign.write_bytes(b"another version's cache entry\n" + foreign.read_bytes()[len(FORMAT) :])
-    emptied.write_bytes(b"")
+    for number, path in enumerate(paths):
+        data = path.read_bytes()
+        damaged = (data[: len(data) // 2], b"another version's cache entry\n" + data[len(FORMAT) :], b"")
+        path.write_bytes(damaged[number % 3])
 
     build(project)
 
     assert_same_site(project.site_dir, cold)
-    for path in (truncated, foreign, emptied):
+    for path in paths:
         assert path.read_bytes().startswith(FORMAT)
         assert len(path.read_bytes()) > len(FORMAT) + 16
 
