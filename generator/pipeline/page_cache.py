@@ -116,10 +116,15 @@ class PageCache:
         removed = 0
         if not self.folder.is_dir():
             return removed
-        for path in sorted(self.folder.glob("*/*")):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
+        with os.scandir(self.folder) as folders:
+            for folder in folders:
+                if not folder.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(folder.path) as found:
+                    for entry in found:
+                        if entry.name not in self.used:
+                            os.unlink(entry.path)
+                            removed += 1
         return removed
 
 
@@ -351,7 +356,7 @@ class ConvertPages(BasePlugin):
             return
         for facts in self.facts.values():
             facts["output"] = digest_of(facts.pop("dest"))
-        self.cache.put(self._state_key(), pack(self.facts))
+        self.cache.put(self._state_key(), zlib.compress(pickle.dumps(self.facts, pickle.HIGHEST_PROTOCOL), 0))
         self.facts = {}
 
     def _set_from_facts(self, page: Page, known: dict[str, Any], files: Files) -> None:

@@ -286,6 +286,8 @@ def build_site(
             times.mkdocs += time.perf_counter() - mark
             if parallel:
                 kept.extend(edition.folder + dest for dest in convert.unchanged.values())
+                times.parts["converted"] = times.parts.get("converted", 0) + convert.converted_count
+                times.parts["rendered"] = times.parts.get("rendered", 0) + convert.rendered_count
                 times.pages_unchanged += len(convert.unchanged)
             kept.extend(copies.kept)
             sources.update(copies.sources)
