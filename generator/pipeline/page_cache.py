@@ -321,7 +321,7 @@ class ConvertPages(BasePlugin):
 
     def _conversion_key(self, page: Page, config: MkDocsConfig) -> str:
         file = page.file
-        source = file.content_bytes  # read from disk, or what a plugin generated
+        source = hashlib.sha256(file.content_bytes).hexdigest()  # read from disk, or what a plugin generated
         return digest(
             "conversion", self.fingerprint, file.src_uri, file.dest_uri, file.url, file.inclusion.name, source
         )

@@ -3,7 +3,7 @@
 A build writes into a staging folder only the files that changed; ``commit`` then moves them
 into ``site/`` and deletes the files the new build no longer has. A manifest of the published
 site (each file's digest, size and modification time, by its path in the site) is kept in
-``.cache/site/manifest.json``, written only once a commit is complete. Before the commit moves
+``.cache/site/manifest.pickle``, written only once a commit is complete. Before the commit moves
 anything it writes a journal of what it is about to do; a build that finds a journal (the last
 commit was interrupted) completes it first. A manifest that is missing, unreadable or does not
 match ``site/`` file for file (sizes, times) means a cold build: the whole new site is built in
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -32,11 +33,14 @@ from generator.pipeline import mkdocs_internals as internals
 MANIFEST_FORMAT = "learning-lessons published site 1"
 """The format of the manifest and the journal: any other is not trusted."""
 
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.pickle"
 """The manifest's name in the site cache's folder."""
 
 INDEX_FOLDER = "search-index/"
 """Where each edition's split search index is, in the edition's folder."""
+
+NEXT_MANIFEST = "manifest-next.pickle"
+"""The manifest of the site a commit under way makes, until it is done."""
 
 JOURNAL = "commit-journal.json"
 """The journal's name in the site cache's folder, there only while a commit is under way."""
@@ -79,6 +83,36 @@ def _read_json(path: Path) -> dict | None:
     return value if isinstance(value, dict) and value.get("format") == MANIFEST_FORMAT else None
 
 
+CHECK_LENGTH = 16
+"""Bytes of a hash of the manifest kept in front of it, so a damaged manifest is known."""
+
+
+def _write_manifest(path: Path, value: dict) -> None:
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(MANIFEST_FORMAT.encode() + hashlib.sha256(data).digest()[:CHECK_LENGTH] + data)
+    temporary.replace(path)
+
+
+def _read_manifest(path: Path) -> dict | None:
+    head = len(MANIFEST_FORMAT.encode())
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    body = data[head + CHECK_LENGTH :]
+    if (
+        data[:head] != MANIFEST_FORMAT.encode()
+        or hashlib.sha256(body).digest()[:CHECK_LENGTH] != data[head:][:CHECK_LENGTH]
+    ):
+        return None
+    try:
+        value = pickle.loads(body)
+    except Exception:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 class Published:
     """What the published site holds, by path in the site, and where its static files came from."""
 
@@ -99,7 +133,7 @@ class Published:
 
 def published(cache_dir: Path, site_dir: Path) -> Published | None:
     """The manifest of ``site_dir``, if there is one and the site matches it file for file."""
-    manifest = _read_json(cache_dir / MANIFEST)
+    manifest = _read_manifest(cache_dir / MANIFEST)
     if manifest is None or manifest.get("site") != str(site_dir) or not site_dir.is_dir():
         return None
     try:
@@ -124,7 +158,8 @@ def forget(cache_dir: Path) -> None:
 
 
 def _save(cache_dir: Path, site_dir: Path, files: Mapping[str, Entry], sources: Mapping[str, list]) -> None:
-    _write_json(
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _write_manifest(
         cache_dir / MANIFEST,
         {"format": MANIFEST_FORMAT, "site": str(site_dir), "files": dict(files), "sources": dict(sources)},
     )
@@ -174,14 +209,16 @@ def commit(
             files[path] = (digest, stat.st_size, stat.st_mtime_ns)
             moves.append(path)
     deletions = sorted(path for path in before.files if path not in files)
+    _write_manifest(
+        cache_dir / NEXT_MANIFEST,
+        {"format": MANIFEST_FORMAT, "site": str(site_dir), "files": files, "sources": dict(sources)},
+    )
     journal = {
         "format": MANIFEST_FORMAT,
         "site": str(site_dir),
         "staging": str(staging),
         "moves": moves,
         "deletions": deletions,
-        "files": files,
-        "sources": dict(sources),
     }
     _write_json(cache_dir / JOURNAL, journal)
     _carry_out(journal, cache_dir)
@@ -194,7 +231,7 @@ def repair(cache_dir: Path, site_dir: Path) -> None:
     if journal is None:
         (cache_dir / JOURNAL).unlink(missing_ok=True)
         return
-    if journal.get("site") != str(site_dir):
+    if journal.get("site") != str(site_dir) or _read_manifest(cache_dir / NEXT_MANIFEST) is None:
         forget(cache_dir)
         (cache_dir / JOURNAL).unlink(missing_ok=True)
         return
@@ -223,7 +260,7 @@ def _carry_out(journal: dict, cache_dir: Path) -> None:
         while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
-    _save(cache_dir, site_dir, journal["files"], journal["sources"])
+    os.replace(cache_dir / NEXT_MANIFEST, cache_dir / MANIFEST)
     (cache_dir / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
 
