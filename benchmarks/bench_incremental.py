@@ -30,13 +30,26 @@ if str(REPO) not in sys.path:
 
 from benchmarks.synthetic import make_corpus  # noqa: E402
 from generator.build import Project, build  # noqa: E402
+from generator.pipeline import site  # noqa: E402
 
 TARGET = 0.10
 """An incremental build's time at most this share of the cold build's."""
 
 
+SITE_PARTS = ("mkdocs", "index", "commit", "written", "pages_unchanged")
+"""What the site stage reports of each build (``site.LAST_TIMES``): seconds in MkDocs, in the
+search index, in moving the changed files into ``site/``; files written; pages left as they were."""
+
+
+def site_parts(times: dict[str, float], kind: str) -> None:
+    """Add the site stage's parts of the build just made to ``times``, as ``<kind> <part>``."""
+    for part in SITE_PARTS:
+        times[f"{kind} {part}"] = float(getattr(site.LAST_TIMES, part))
+
+
 def one_run(folder: Path, reviews: int) -> dict[str, float]:
-    """Cold build, then a build after an edit, then after an addition; seconds each."""
+    """Cold build, then a build after an edit, then after an addition; seconds each, and the
+    site stage's parts of each."""
     make_corpus(folder, reviews + 1)
     reviews_dir = folder / "content" / "reviews"
     added = sorted(reviews_dir.glob("*.md"))[-1]
@@ -48,16 +61,19 @@ def one_run(folder: Path, reviews: int) -> dict[str, float]:
     start = time.perf_counter()
     build(project)
     times["cold"] = time.perf_counter() - start
+    site_parts(times, "cold")
     edited = sorted(reviews_dir.glob("*.md"))[len(list(reviews_dir.glob("*.md"))) // 2]
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
     start = time.perf_counter()
     build(project)
     times["edit"] = time.perf_counter() - start
+    site_parts(times, "edit")
     spare.rename(reviews_dir / spare.name)
     start = time.perf_counter()
     build(project)
     times["addition"] = time.perf_counter() - start
+    site_parts(times, "addition")
     return times
 
 
@@ -90,6 +106,21 @@ def report(rows: dict[int, list[dict[str, float]]], arguments: argparse.Namespac
             verdicts.append(
                 f"- {verdict} N={reviews}: the build after {kind} takes {share:.1%} of the cold build "
                 f"(limit {TARGET:.0%})"
+            )
+    lines += [
+        "",
+        "The site stage of each build (medians): MkDocs, the search index, moving the changed files into `site/`;",
+        "files written into the staging folder; pages left as they were.",
+        "",
+        "| reviews | build | MkDocs s | index s | commit s | files written | pages unchanged |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for reviews, results in rows.items():
+        for kind in ("cold", "edit", "addition"):
+            median = {part: statistics.median(result[f"{kind} {part}"] for result in results) for part in SITE_PARTS}
+            lines.append(
+                f"| {reviews} | {kind} | {median['mkdocs']:.2f} | {median['index']:.2f} | {median['commit']:.2f} | "
+                f"{median['written']:.0f} | {median['pages_unchanged']:.0f} |"
             )
     command = " ".join(["benchmarks/bench_incremental.py", *sys.argv[1:]])
     return "\n".join(

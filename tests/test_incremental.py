@@ -4,6 +4,7 @@ for byte, as a build from nothing; what it kept is reused, and a damaged entry i
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -14,9 +15,10 @@ from conftest import REPO
 from generator.build import Project, build, check, generate, split_search
 from generator.errors import SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
-from generator.pipeline import page_cache
+from generator.pipeline import page_cache, site_files
+from generator.pipeline import site as site_module
 from generator.pipeline.page_cache import FORMAT
-from generator.pipeline.site import build_site
+from generator.pipeline.site import SplitSearch, build_site
 
 REVIEWS = 3
 """Enough reviews for the pages to be converted in a pool of processes (page_cache.SMALL_BATCH)."""
@@ -82,17 +84,17 @@ def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
     assert set(before) - set(after)  # the edited review's old entries were pruned
     assert set(after) - set(before)  # and the new review's added
 
-    # A damaged entry is remade: one cut short, one from another version, one emptied.
+    # A damaged entry is a miss, and remade: every entry cut short, from another version, or emptied.
     paths = sorted(project.site_cache.glob("*/*"))
-    truncated, foreign, emptied = paths[0], paths[1], paths[2]
-    truncated.write_bytes(truncated.read_bytes()[: len(truncated.read_bytes()) // 2])
-    foreign.write_bytes(b"another version's cache entry\n" + foreign.read_bytes()[len(FORMAT) :])
-    emptied.write_bytes(b"")
+    for number, path in enumerate(paths):
+        data = path.read_bytes()
+        damaged = (data[: len(data) // 2], b"another version's cache entry\n" + data[len(FORMAT) :], b"")
+        path.write_bytes(damaged[number % 3])
 
     build(project)
 
     assert_same_site(project.site_dir, cold)
-    for path in (truncated, foreign, emptied):
+    for path in paths:
         assert path.read_bytes().startswith(FORMAT)
         assert len(path.read_bytes()) > len(FORMAT) + 16
 
@@ -193,3 +195,107 @@ def test_without_worker_processes_pages_are_converted_one_by_one_and_it_says_so(
         "Pages are converted one by one: no worker processes could start (Function not implemented)."
     ]
     assert_same_site(tmp_path / "site", project.site_dir)
+
+
+def small_project(folder: Path) -> Path:
+    """A four-page site in English (three in Welsh) with a theme override and a static file;
+    returns its ``mkdocs.yml``."""
+    (folder / "docs").mkdir(parents=True)
+    (folder / "overrides" / "partials").mkdir(parents=True)
+    shutil.copy(REPO / "theme_overrides" / "partials" / "alternate.html", folder / "overrides" / "partials")
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        "site_name: Test\ntheme:\n  name: material\n  custom_dir: overrides\nplugins:\n  - search\nnav:\n  - index.md\n  - a.md\n  - b.md\n",
+        encoding="utf-8",
+    )
+    (folder / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>Footer one</p>{% endblock %}\n', encoding="utf-8"
+    )
+    pages = {"index.md": "# Home\n", "a.md": "# Alpha\n", "b.md": "# Beta\n", "c/c.md": "# Gamma\n"}
+    pages.update({"cy/index.md": "# Hafan\n", "cy/a.md": "# Alffa\n", "cy/b.md": "# Beta\n"})
+    for name, text in pages.items():
+        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "docs" / name).write_text(text, encoding="utf-8")
+    (folder / "docs" / "guide.pdf").write_bytes(b"%PDF-1.4 a guide\n")
+    return config
+
+
+def test_the_site_is_updated_in_place_by_difference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit, a removal and a change to the theme, ``site/`` is what a cold build makes,
+    and the files that did not change were not written again; a commit interrupted part way
+    is completed by the next build; a failed build leaves the site as it was. In English and
+    Welsh, each with its split search index."""
+    settings = check(Project(REPO)).settings.model_copy(update={"languages": ["en", "cy"]})
+    search = {language: SplitSearch({}, {}, "Any", "Filters") for language in ("en", "cy")}
+    root = tmp_path / "project"
+    config = small_project(root)
+    site, cache = root / "site", root / ".cache" / "site"
+
+    def rebuild() -> None:
+        build_site(config, site, None, settings, search=search, cache_dir=cache)
+
+    def assert_cold_same(step: str) -> None:
+        cold = tmp_path / f"cold-{step}"
+        shutil.copytree(root, cold, ignore=shutil.ignore_patterns("site", ".cache", ".site-*"))
+        build_site(cold / "mkdocs.yml", cold / "site", None, settings, search=search)
+        assert_same_site(site, cold / "site")
+
+    def written() -> dict[str, int]:
+        return {
+            path.relative_to(site).as_posix(): path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()
+        }
+
+    rebuild()
+    assert (cache / site_files.MANIFEST).is_file()
+    first = written()
+
+    (root / "docs" / "b.md").write_text("# Beta\n\nEdited.\n", encoding="utf-8")
+    (root / "docs" / "cy" / "a.md").write_text("# Alffa\n\nWedi newid.\n", encoding="utf-8")
+    rebuild()
+    assert_cold_same("edit")
+    now = written()
+    assert now["b/index.html"] != first["b/index.html"]
+    assert now["cy/a/index.html"] != first["cy/a/index.html"]
+    assert "cy/search-index/index.json" in now
+    for unchanged in ("c/c/index.html", "cy/b/index.html", "guide.pdf", "404.html", "cy/404.html"):
+        assert now[unchanged] == first[unchanged], unchanged  # not written again
+
+    (root / "docs" / "c" / "c.md").unlink()
+    (root / "docs" / "guide.pdf").write_bytes(b"%PDF-1.4 a longer guide\n")
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>Footer two</p>{% endblock %}\n', encoding="utf-8"
+    )
+    rebuild()
+    assert_cold_same("removal-and-theme")
+    assert not (site / "c").exists()  # its page gone, and the folders it emptied
+    assert "Footer two" in (site / "a" / "index.html").read_text(encoding="utf-8")
+
+    # A commit interrupted after its first file: the next build completes it.
+    (root / "docs" / "a.md").write_text("# Alpha changed\n", encoding="utf-8")
+    moved = []
+
+    def move_then_fail(source: Path, target: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(target)
+        os.replace(source, target)
+
+    monkeypatch.setattr(site_files, "move_into_place", move_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild()
+    monkeypatch.undo()
+    assert (cache / site_files.JOURNAL).is_file()
+    rebuild()
+    assert not (cache / site_files.JOURNAL).exists()
+    assert not site_module.LAST_TIMES.cold  # completed, not built again whole
+    assert_cold_same("interrupted")
+
+    # A failed build (a broken link, in a strict build) leaves the site as it was.
+    before = files_of(site)
+    (root / "docs" / "b.md").write_text("# Beta\n\n[Nowhere](nowhere.md)\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="nowhere.md"):
+        rebuild()
+    assert files_of(site) == before
+    (root / "docs" / "b.md").write_text("# Beta\n\nEdited.\n", encoding="utf-8")
+    rebuild()
+    assert files_of(site) == before

@@ -278,3 +278,17 @@ def build_extra_template(name: str, files: Files, config: MkDocsConfig, nav: Nav
     from mkdocs.commands.build import _build_extra_template
 
     _build_extra_template(name, files, config, nav)
+
+
+def skip_copy(file: File) -> None:
+    """Make MkDocs leave ``file`` uncopied: the published site already holds it as it is."""
+    file.copy_file = _no_copy  # type: ignore[method-assign]
+
+
+def _no_copy(dirty: bool = False) -> None:
+    return None
+
+
+def empty_toc() -> TableOfContents:
+    """A contents list with nothing in it."""
+    return TableOfContents([])

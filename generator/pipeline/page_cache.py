@@ -47,6 +47,10 @@ FORMAT = b"learning-lessons page cache 1\n"
 CACHED_TEMPLATE = "learning-lessons/cached-page.html"
 """The template a page whose finished HTML is cached is "rendered" with: it gives that HTML back."""
 
+UNCHANGED_TEMPLATE = "learning-lessons/unchanged-page.html"
+"""The template a page the published site holds unchanged is "rendered" with: nothing, so MkDocs
+writes nothing for it."""
+
 CHECK_LENGTH = 16
 """Bytes of a hash of each entry kept in front of it, so a truncated entry is known."""
 
@@ -112,10 +116,15 @@ class PageCache:
         removed = 0
         if not self.folder.is_dir():
             return removed
-        for path in sorted(self.folder.glob("*/*")):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
+        with os.scandir(self.folder) as folders:
+            for folder in folders:
+                if not folder.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(folder.path) as found:
+                    for entry in found:
+                        if entry.name not in self.used:
+                            os.unlink(entry.path)
+                            removed += 1
         return removed
 
 
@@ -217,9 +226,29 @@ class ConvertPages(BasePlugin):
     """Converts the pages in parallel, and reuses what a ``PageCache`` kept (see the module)."""
 
     def __init__(
-        self, fingerprint: str, theme: str = "", cache: PageCache | None = None, workers: int | None = None
+        self,
+        fingerprint: str,
+        theme: str = "",
+        cache: PageCache | None = None,
+        workers: int | None = None,
+        published: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()
+        self.published = published
+        """The digest of each file of the published site, by its path in this edition; None: the
+        site is built whole (a cold build), every page written."""
+        self.previous: dict[str, dict[str, Any]] = {}
+        """What the last build knew of each page (``Facts``), by its path in the docs."""
+        self.facts: dict[str, dict[str, Any]] = {}
+        """What this build knows of each page, kept for the next (``save``)."""
+        self.lazy: dict[str, str] = {}
+        """Pages set up from their facts alone, by path: the key of their conversion, loaded
+        only if the theme or the search plugin needs it (``LoadConversions``)."""
+        self.unchanged: dict[str, str] = {}
+        """The pages the published site holds as this build would make them (not written), by
+        path in the docs: their path in the edition."""
+        self.files: Files | None = None
+        self.config: MkDocsConfig | None = None
         self.fingerprint = fingerprint
         """A hash of everything every page's conversion depends on: configuration, versions."""
         self.theme = theme
@@ -239,7 +268,7 @@ class ConvertPages(BasePlugin):
         self.spool: tempfile.TemporaryDirectory[str] | None = None
         self.nav: Navigation | None = None
         self.nav_hash = ""
-        self.to_key: list[tuple[Page, str, str, list]] = []
+        self.to_key: list[tuple[Page, str, str]] = []
         """Pages converted from a kept conversion, whose finished HTML is looked for in ``on_env``."""
         self.render_keys: dict[str, str] = {}
         self.converted_count = 0
@@ -254,19 +283,34 @@ class ConvertPages(BasePlugin):
                 Page(None, file, config)  # as MkDocs would, a moment later
             if file.page is not None:
                 pages.append(file.page)
-        self.nav = nav
+        self.nav, self.files, self.config = nav, files, config
         keys = {page.file.src_uri: self._conversion_key(page, config) for page in pages}
         self.store = self.cache
         if self.store is None:  # the conversions wait on disk, not in memory, till MkDocs asks
             self.spool = tempfile.TemporaryDirectory(prefix="learning-lessons-pages-")
             self.store = PageCache(Path(self.spool.name))
+        self.previous = self._load_facts()
+        signatures: dict[str, tuple[str, str, str] | None] = {}
         missing = []
         for page in pages:
-            kept = self.cache.get(keys[page.file.src_uri]) if self.cache else None
+            src_uri = page.file.src_uri
+            known = self.previous.get(src_uri)
+            if (
+                known is not None
+                and self.cache is not None
+                and known.get("conversion") == keys[src_uri]
+                and _lookups_hold(known["lookups"], files, signatures)
+                and self.cache.has(keys[src_uri])
+            ):
+                self.cache.used.add(keys[src_uri])
+                self.converted[src_uri] = keys[src_uri]
+                self.lazy[src_uri] = keys[src_uri]
+                continue
+            kept = self.cache.get(keys[src_uri]) if self.cache else None
             if kept is not None and self._still_holds(kept, files):
-                self.converted[page.file.src_uri] = keys[page.file.src_uri]
+                self.converted[src_uri] = keys[src_uri]
             else:
-                missing.append(page.file.src_uri)
+                missing.append(src_uri)
         self.converted_count = len(missing)
         for src_uri, packed in convert_all(missing, config, files, self.workers):
             self.store.put(keys[src_uri], packed)
@@ -277,7 +321,7 @@ class ConvertPages(BasePlugin):
 
     def _conversion_key(self, page: Page, config: MkDocsConfig) -> str:
         file = page.file
-        source = file.content_bytes  # read from disk, or what a plugin generated
+        source = hashlib.sha256(file.content_bytes).hexdigest()  # read from disk, or what a plugin generated
         return digest(
             "conversion", self.fingerprint, file.src_uri, file.dest_uri, file.url, file.inclusion.name, source
         )
@@ -291,9 +335,61 @@ class ConvertPages(BasePlugin):
             return False
         return all(file_signature(files.get_file_from_path(path)) == found for path, found in lookups.items())
 
+    def _state_key(self) -> str:
+        return digest("published pages", self.fingerprint)
+
+    def _load_facts(self) -> dict[str, dict[str, Any]]:
+        """What the last build that succeeded knew of each page; nothing if it cannot be read."""
+        if self.cache is None:
+            return {}
+        packed = self.cache.get(self._state_key())
+        try:
+            facts = unpack(packed) if packed is not None else {}
+        except Exception:
+            return {}
+        return facts if isinstance(facts, dict) else {}
+
+    def save(self, digest_of: Callable[[str], str | None]) -> None:
+        """Keep what this build knew of each page for the next, with the digest of what the
+        published site now holds for it (``digest_of`` its path in this edition)."""
+        if self.cache is None:
+            return
+        for facts in self.facts.values():
+            facts["output"] = digest_of(facts.pop("dest"))
+        self.cache.put(self._state_key(), zlib.compress(pickle.dumps(self.facts, pickle.HIGHEST_PROTOCOL), 0))
+        self.facts = {}
+
+    def _set_from_facts(self, page: Page, known: dict[str, Any], files: Files) -> None:
+        """Set up ``page`` as its conversion would, but for its content and contents list."""
+        internals.set_conversion(
+            page,
+            {
+                "content": "",
+                "toc": internals.empty_toc(),
+                "title": known["title"],
+                "anchors": known["anchors"],
+                "links": known["links"],
+            },
+            files,
+        )
+
     def _render_for(self, page: Page) -> Any:
         def render(config: MkDocsConfig, files: Files) -> None:
             key = self.converted.pop(page.file.src_uri)
+            if page.file.src_uri in self.lazy:
+                known = self.previous[page.file.src_uri]
+                markdown = hashlib.sha256((page.markdown or "").encode("utf-8")).hexdigest()
+                if markdown == known["markdown"]:
+                    for name, level, message in known["log"]:
+                        logging.getLogger(name).log(level, message)
+                    self._set_from_facts(page, known, files)
+                    self.facts[page.file.src_uri] = {
+                        name: known[name]
+                        for name in ("conversion", "markdown", "title", "anchors", "links", "lookups", "log")
+                    }
+                    self.to_key.append((page, known["markdown"], key))
+                    return
+                del self.lazy[page.file.src_uri]  # another plugin changed it: converted below
             packed = self.store.get(key) if self.store else None
             if packed is None:  # gone from the disk since: MkDocs converts it
                 internals.render_as_mkdocs(page, config, files)
@@ -310,12 +406,20 @@ class ConvertPages(BasePlugin):
                 self.search_made[page.file.src_uri] = (value["search"][0], key)
             if self.cache is not None:  # its finished page is looked for once every page has its title
                 conversion = value["conversion"]
-                toc = [(item.title, item.id, item.level) for item in flat_toc(conversion["toc"])]
-                self.to_key.append((page, value["markdown"], digest(conversion["content"]), toc))
+                self.facts[page.file.src_uri] = {
+                    "conversion": key,
+                    "markdown": value["markdown"],
+                    "title": conversion["title"],
+                    "anchors": conversion["anchors"],
+                    "links": conversion["links"],
+                    "lookups": value["lookups"],
+                    "log": value["log"],
+                }
+                self.to_key.append((page, value["markdown"], key))
 
         return render
 
-    def _remember_render_key(self, page: Page, markdown: str, content: str, toc: list) -> None:
+    def _remember_render_key(self, page: Page, markdown: str, conversion: str) -> None:
         """Key ``page``'s finished HTML, and use the kept one if there is one. Called from
         ``on_env``: only once every page has been read do the pages whose titles come from
         their own headings (a navigation entry without a title) have their titles, which the
@@ -337,35 +441,90 @@ class ConvertPages(BasePlugin):
             markdown,
             page.meta,
             page.title,
-            content,
-            toc,
+            conversion,
             neighbours,
             ancestors,
             page.canonical_url,
             page.edit_url,
             self.nav_hash,
         )
-        self.render_keys[page.file.src_uri] = key
-        if self.cache.has(key):
-            self.templates[page.file.src_uri] = page.meta.get("template", "main.html")
+        src_uri = page.file.src_uri
+        self.render_keys[src_uri] = key
+        facts = self.facts.get(src_uri)
+        if facts is not None:
+            facts.update(render=key, dest=page.file.dest_uri)
+        known = self.previous.get(src_uri) or {}
+        if known.get("render") == key and known.get("search") is not None and facts is not None:
+            facts["search"] = known["search"]  # its search entries are as they were
+        if (
+            self.published is not None
+            and known.get("render") == key
+            and known.get("output") is not None
+            and self.published(page.file.dest_uri) == known["output"]
+        ):
+            self.unchanged[src_uri] = page.file.dest_uri
+            self.cache.used.add(key)
+            self.cache.used.add(digest("search", key))
+            self.templates[src_uri] = page.meta.get("template", "main.html")
+            page.meta = {**page.meta, "template": UNCHANGED_TEMPLATE}
+            if "search" in (facts or {}):
+                self.lazy.pop(src_uri, None)
+            return
+        # a page set up without its content is taken from the cache only if its entry is whole
+        if self.cache.has(key) if src_uri not in self.lazy else self.cache.get(key) is not None:
+            self.templates[src_uri] = page.meta.get("template", "main.html")
             page.meta = {**page.meta, "template": CACHED_TEMPLATE}
+        if src_uri in self.lazy and (self.templates.get(src_uri) is None or "search" not in (facts or {})):
+            return  # the theme or the search plugin needs its content: loaded before they run
+        self.lazy.pop(src_uri, None)
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.env = env
         if self.nav is not None:
             self.nav_hash = nav_fingerprint(self.nav)  # every page read: the titles as every page shows them
-        for page, markdown, content, toc in self.to_key:
-            self._remember_render_key(page, markdown, content, toc)
+        for page, markdown, conversion in self.to_key:
+            self._remember_render_key(page, markdown, conversion)
         self.to_key.clear()
         internals.around_search_entries(config, self._search_entries)
         if self.templates:
             loader = env.loader
             assert loader is not None
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ finished_page }}"}), loader])
+            ours = jinja2.DictLoader({CACHED_TEMPLATE: "{{ finished_page }}", UNCHANGED_TEMPLATE: ""})
+            env.loader = jinja2.ChoiceLoader([ours, loader])
         return env
+
+    def load_conversion(self, page: Page, files: Files) -> None:
+        """Give ``page`` its content and contents list, if it was set up without them and the
+        theme or the search plugin needs them."""
+        key = self.lazy.pop(page.file.src_uri, None)
+        if key is None:
+            return
+        packed = self.store.get(key) if self.store else None
+        try:
+            value = unpack(packed) if packed is not None else None
+        except Exception:
+            value = None
+        if value is None:  # gone from the disk since: MkDocs converts it
+            assert self.config is not None
+            internals.render_as_mkdocs(page, self.config, files)
+            return
+        internals.set_conversion(page, value["conversion"], files)
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""
+        src_uri = page.file.src_uri
+        facts = self.facts.get(src_uri)
+        if facts is not None and facts.get("search") is not None:  # as the last build made them
+            entries.extend(unpack(facts["search"]))
+            return
+        if facts is not None:
+            before = len(entries)
+            self._search_entries_made(page, add, entries)
+            facts["search"] = pack(entries[before:])
+            return
+        self._search_entries_made(page, add, entries)
+
+    def _search_entries_made(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         made = self.search_made.pop(page.file.src_uri, None)
         key = self.render_keys.get(page.file.src_uri)
         key = None if key is None or self.cache is None else digest("search", key)
@@ -400,6 +559,8 @@ class ConvertPages(BasePlugin):
         page.meta = {name: value for name, value in page.meta.items() if name != "template"}
         if template != "main.html":
             page.meta["template"] = template
+        if page.file.src_uri in self.unchanged:
+            return context
         finished = self.cache.get(self.render_keys[page.file.src_uri]) if self.cache else None
         try:
             html = zlib.decompress(finished or b"").decode("utf-8")
@@ -424,7 +585,8 @@ class ConvertPages(BasePlugin):
         self.converted.clear()
         self.search_made.clear()
         self.to_key.clear()
-        self.nav = None
+        self.lazy.clear()
+        self.nav = self.files = self.config = None
 
     @event_priority(100)  # the theme's output, before any plugin changes it
     def on_post_page(self, output: str, /, *, page: Page, **kwargs: Any) -> str:
@@ -432,6 +594,36 @@ class ConvertPages(BasePlugin):
         if key is not None and self.cache is not None and key not in self.cache.used:
             self.cache.put(key, zlib.compress(output.encode("utf-8"), 1))
         return output
+
+
+class LoadConversions(BasePlugin):
+    """Gives the pages ``ConvertPages`` set up without their content (``ConvertPages.lazy``)
+    their content, after ``PackPages`` and before the search plugin and the theme need it."""
+
+    def __init__(self, convert: ConvertPages) -> None:
+        super().__init__()
+        self.convert = convert
+
+    @event_priority(90)  # after PackPages (100), before every other plugin
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, **kwargs: Any) -> TemplateContext:
+        if self.convert.files is not None:
+            self.convert.load_conversion(page, self.convert.files)
+        return context
+
+
+def _lookups_hold(
+    lookups: dict[str, tuple[str, str, str] | None],
+    files: Files,
+    signatures: dict[str, tuple[str, str, str] | None],
+) -> bool:
+    """Whether every link lookup of a conversion still finds what it found (``signatures``
+    remembers each path's answer for the other pages)."""
+    for path, found in lookups.items():
+        if path not in signatures:
+            signatures[path] = file_signature(files.get_file_from_path(path))
+        if signatures[path] != found:
+            return False
+    return True
 
 
 def flat_toc(toc: Iterable[Any]) -> Iterator[Any]:

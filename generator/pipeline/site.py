@@ -1,17 +1,22 @@
-"""Stage 5, site: run MkDocs over the written pages and swap the result into ``site/``.
+"""Stage 5, site: run MkDocs over the written pages and bring ``site/`` up to date.
 
-MkDocs builds into a fresh folder beside ``site/``; only a build that succeeds replaces the old
-site, so a failed build leaves the previous one exactly as it was.
+MkDocs builds into a fresh folder beside ``site/``; only a build that succeeds changes the old
+site, so a failed build leaves the previous one exactly as it was. With the site cache, the new
+folder receives only what changed and the site is updated in place (``site_files``); without
+it, or when the published site is not as the cache remembers it, the whole new site replaces it.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import shutil
 import tempfile
+import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -27,8 +32,16 @@ from mkdocs.utils.templates import TemplateContext
 from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
-from generator.pipeline.page_cache import FORMAT, ConvertPages, PageCache, digest, theme_fingerprint
-from generator.pipeline.search_index import search_records, write_search_index
+from generator.pipeline import site_files
+from generator.pipeline.page_cache import (
+    FORMAT,
+    ConvertPages,
+    LoadConversions,
+    PageCache,
+    digest,
+    theme_fingerprint,
+)
+from generator.pipeline.search_index import SearchRecord, search_records, write_search_index
 from generator.pipeline.site_languages import editions
 
 NOTICES = logging.getLogger("learning_lessons.site")
@@ -139,6 +152,47 @@ def config_overrides(settings: Settings) -> dict:
     return overrides
 
 
+@dataclass
+class SiteTimes:
+    """How long the last build's site stage took, part by part (seconds), for the benchmarks."""
+
+    mkdocs: float = 0.0
+    index: float = 0.0
+    commit: float = 0.0
+    written: int = 0
+    """Files MkDocs and the search index wrote into the staging folder."""
+    pages_unchanged: int = 0
+    cold: bool = True
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+LAST_TIMES = SiteTimes()
+"""The times of the last ``build_site`` in this process."""
+
+
+def index_site(
+    records: Iterable[SearchRecord], folder: Path, language: str, previous: dict[str, str] | None
+) -> dict[str, str]:
+    """Write the split index of ``records`` into ``folder``, only the files whose digest differs
+    from ``previous`` (every file if None); return every index file's digest, by path in ``folder``."""
+    if "previous" in inspect.signature(write_search_index).parameters:
+        written: Any = write_search_index
+        return dict(written(records, folder, language=language, previous=previous))
+    # An index writer that writes every file: it writes beside, and only what differs is kept.
+    scratch = Path(tempfile.mkdtemp(prefix=".index-", dir=folder))
+    try:
+        write_search_index(records, scratch, language=language)
+        found = {}
+        for path, _ in site_files.walk(scratch):
+            found[path] = site_files.file_digest(scratch / path)
+            if previous is None or previous.get(path) != found[path]:
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(scratch / path, folder / path)
+        return found
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def build_site(
     config_file: Path,
     site_dir: Path,
@@ -157,8 +211,16 @@ def build_site(
     (``site_languages.editions``). With ``parallel``, pages are converted on every core, and with
     ``cache_dir`` what was made of each page is kept there for the next build
     (``page_cache.ConvertPages``); the output is the same byte for byte."""
+    times = SiteTimes()
+    started = time.perf_counter()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    before: site_files.Published | None = None
+    if cache_dir is not None:
+        site_files.repair(cache_dir, site_dir)  # a commit that was interrupted is completed
+        before = site_files.published(cache_dir, site_dir) if parallel else None
+    times.cold = before is None
+    times.parts["check"] = time.perf_counter() - started
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed part way
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
@@ -173,8 +235,11 @@ def build_site(
         try:
             internals.check_conversion()
         except internals.InternalsChanged as change:
-            parallel, cache = False, None
+            parallel, cache, before = False, None, None
             NOTICES.warning("Pages are converted one by one, without the page cache: %s.", change)
+    kept: list[str] = []
+    sources: dict[str, list] = {}
+    converters: list[tuple[str, ConvertPages]] = []
     try:
         for edition in editions(config_file, settings, config_overrides(settings)):  # English first: it empties staging
             site = staging / edition.folder
@@ -197,6 +262,9 @@ def build_site(
             taken = TakeSearchEntries()
             if split:
                 config.plugins["learning-lessons/take-search-entries"] = taken
+            copies = site_files.KeepCopies(before, edition.folder)
+            if cache is not None:
+                config.plugins["learning-lessons/keep-copies"] = copies
             if parallel:
                 fingerprint = digest(
                     FORMAT,
@@ -206,11 +274,33 @@ def build_site(
                     sorted(internals.installed_versions().items()),
                     [version(name) for name in CONVERSION_PACKAGES],
                 )
-                convert = ConvertPages(fingerprint, theme_fingerprint(config), cache)
+                published = None
+                if before is not None:
+                    published = _prefixed(before, edition.folder)
+                convert = ConvertPages(fingerprint, theme_fingerprint(config), cache, published=published)
                 config.plugins["learning-lessons/convert-pages"] = convert
+                config.plugins["learning-lessons/load-conversions"] = LoadConversions(convert)
+                converters.append((edition.folder, convert))
+            mark = time.perf_counter()
             mkdocs_build(add_pack_pages(config) if pack_pages else config)
+            times.mkdocs += time.perf_counter() - mark
+            if parallel:
+                kept.extend(edition.folder + dest for dest in convert.unchanged.values())
+                times.parts["converted"] = times.parts.get("converted", 0) + convert.converted_count
+                times.parts["rendered"] = times.parts.get("rendered", 0) + convert.rendered_count
+                times.pages_unchanged += len(convert.unchanged)
+            kept.extend(copies.kept)
+            sources.update(copies.sources)
             if split and searched is not None:  # each language's pages, searched in its own index
-                write_search_index(search_records(taken.entries, searched.filters), site, language=edition.language)
+                mark = time.perf_counter()
+                previous = None
+                if before is not None:
+                    published_here = before.under(edition.folder).items()
+                    previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
+                records = search_records(taken.entries, searched.filters)
+                found = index_site(records, site, edition.language, previous)
+                kept.extend(edition.folder + p for p, d in found.items() if previous and previous.get(p) == d)
+                times.index += time.perf_counter() - mark
     except internals.InternalsChanged as change:
         shutil.rmtree(staging, ignore_errors=True)
         raise SiteBuildError(
@@ -228,16 +318,32 @@ def build_site(
         mkdocs_log.removeHandler(collected)
         if previous_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
-    _swap_in(staging, site_dir)
+    mark = time.perf_counter()
+    times.written = sum(1 for _ in site_files.walk(staging))
+    manifest_dir = cache_dir if cache is not None else None
+    if before is None or manifest_dir is None:
+        files = site_files.swap_in(staging, site_dir, manifest_dir, sources)
+    else:
+        files = site_files.commit(staging, site_dir, manifest_dir, before, kept, sources)
+    times.commit = time.perf_counter() - mark
+    for folder, convert in converters:
+        convert.save(_digest_in(files, folder))
     if cache is not None:
         cache.prune()
+    times.parts["total"] = time.perf_counter() - started
+    LAST_TIMES.__dict__.update(times.__dict__)
 
 
-def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` with ``staging``: two renames, the old site removed last."""
-    retired = site_dir.with_name(f".{site_dir.name}-old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(retired)
-    staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+def _digest_in(files: dict[str, site_files.Entry], prefix: str) -> Callable[[str], str | None]:
+    """The digest of each file of the new site, by its path in the edition under ``prefix``."""
+
+    def digest_of(path: str) -> str | None:
+        entry = files.get(prefix + path)
+        return None if entry is None else entry[0]
+
+    return digest_of
+
+
+def _prefixed(before: site_files.Published, prefix: str) -> Any:
+    """The digest of each published file, by its path in the edition under ``prefix``."""
+    return lambda path: before.digest(prefix + path)
