@@ -8,14 +8,13 @@ it, or when the published site is not as the cache remembers it, the whole new s
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -41,7 +40,7 @@ from generator.pipeline.page_cache import (
     digest,
     theme_fingerprint,
 )
-from generator.pipeline.search_index import SearchRecord, search_records, write_search_index
+from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
 
 NOTICES = logging.getLogger("learning_lessons.site")
@@ -170,29 +169,6 @@ LAST_TIMES = SiteTimes()
 """The times of the last ``build_site`` in this process."""
 
 
-def index_site(
-    records: Iterable[SearchRecord], folder: Path, language: str, previous: dict[str, str] | None
-) -> dict[str, str]:
-    """Write the split index of ``records`` into ``folder``, only the files whose digest differs
-    from ``previous`` (every file if None); return every index file's digest, by path in ``folder``."""
-    if "previous" in inspect.signature(write_search_index).parameters:
-        written: Any = write_search_index
-        return dict(written(records, folder, language=language, previous=previous))
-    # An index writer that writes every file: it writes beside, and only what differs is kept.
-    scratch = Path(tempfile.mkdtemp(prefix=".index-", dir=folder))
-    try:
-        write_search_index(records, scratch, language=language)
-        found = {}
-        for path, _ in site_files.walk(scratch):
-            found[path] = site_files.file_digest(scratch / path)
-            if previous is None or previous.get(path) != found[path]:
-                (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(scratch / path, folder / path)
-        return found
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
 def build_site(
     config_file: Path,
     site_dir: Path,
@@ -298,7 +274,7 @@ def build_site(
                     published_here = before.under(edition.folder).items()
                     previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
                 records = search_records(taken.entries, searched.filters)
-                found = index_site(records, site, edition.language, previous)
+                found = write_search_index(records, site, language=edition.language, previous=previous)
                 kept.extend(edition.folder + p for p, d in found.items() if previous and previous.get(p) == d)
                 times.index += time.perf_counter() - mark
     except internals.InternalsChanged as change:
