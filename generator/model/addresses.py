@@ -5,6 +5,7 @@ Addresses are Markdown paths (``reviews/x.md``); MkDocs turns them into web addr
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import Counter
@@ -212,6 +213,8 @@ def resolve(from_page: str, link: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(from_page), link))
 
 
+@functools.lru_cache(maxsize=65536)
 def link(from_page: str, to_page: str) -> str:
-    """A relative Markdown link from one page to another: ``../reviews/x.md``."""
+    """A relative Markdown link from one page to another: ``../reviews/x.md`` (the same pairs
+    come up many times in a build: each page of a theme links to all its others)."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

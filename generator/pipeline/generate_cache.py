@@ -19,11 +19,15 @@ stage (``load``, ``checks``, ``pages``, ``open-data``), each a table ``{key: val
 
 Every key also holds the hash of the generator's own code (its ``.py``, ``.j2`` and ``.yml``
 files, read once per build) and the installed versions of the libraries whose output is kept, so
-an upgrade or a changed template is a miss, never stale output. Each table file starts with a
-format line and a hash of the rest: a file that is damaged, foreign or of another version is read
-as empty (every entry a miss), so the cache can always be deleted and a build gives the same
-bytes with or without it. After a build, each table keeps only the entries that build used, so
-it does not grow with the history of builds; a table is written only when that changed.
+an upgrade or a changed template is a miss, never stale output.
+
+A table file is a format line, then one record per entry: its length, a hash of it, and the
+pickled key and value. A build appends the entries it made (an edit adds a few records to a file
+of thousands, instead of writing it all again); when the entries no build uses any more
+outnumber the ones the last build used, the file is written anew with only those. A record
+whose hash does not match (damaged, cut short by a crash) is a miss, as is every record after
+it, and the file is then written anew; a file of another format is read as empty. So the cache
+can always be deleted, and a build gives the same bytes with or without it.
 
 Pickle is used because the values are the pipeline's own objects (pydantic models, dataclasses);
 the files are the project's own, next to its content, like the site and PDF caches.
@@ -31,8 +35,8 @@ the files are the project's own, next to its content, like the site and PDF cach
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -45,7 +49,7 @@ from pydantic import BaseModel
 
 from generator.model.content import ReviewEntry
 
-FORMAT = b"learning-lessons generate cache 1\n"
+FORMAT = b"learning-lessons generate cache 2\n"
 """The first line of every table file: a file without it is read as empty."""
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -58,15 +62,16 @@ LIBRARIES = ("jinja2", "pydantic", "pydantic-core", "markdown", "textstat", "pyy
 """The installed libraries whose versions go into every key."""
 
 
-def code_digest(folders: Iterable[Path] = (PACKAGE,)) -> str:
-    """A hash of the generator's code and templates, the Python and the libraries' versions."""
+def code_digest(folders: Iterable[Path] | None = None) -> str:
+    """A hash of the generator's code and templates (in ``folders``: the package), the Python
+    and the libraries' versions."""
     digest = hashlib.sha256(sys.version.encode())
     for name in LIBRARIES:
         try:
             digest.update(f"{name}={version(name)}\n".encode())
         except PackageNotFoundError:
             digest.update(f"{name}=none\n".encode())
-    for folder in folders:
+    for folder in (PACKAGE,) if folders is None else folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
@@ -86,43 +91,48 @@ class Uncacheable(TypeError):
 def context_key(value: Any) -> str:
     """A fingerprint of what a page's template is given: the same for the same values. A review
     is its file's hash and its flags; a value with a ``cache_identity()`` (a learning point) is
-    what that gives (its review and its anchor)."""
-    parts: list[str] = []
-    _fingerprint(value, parts)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    what that gives (its review and its anchor); a pydantic model is its JSON.
+
+    The values are pickled without pickle's memo (so that equal values give equal bytes however
+    they share objects) and the bytes hashed: pickle's C code walks the lists, dicts and
+    dataclasses far faster than Python could. (A set is pickled in its order, which can differ
+    between processes: a page given one may miss the cache, never get a wrong page.)"""
+    out = io.BytesIO()
+    pickler = _KeyPickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: a value's bytes never depend on which objects it shares
+    try:
+        pickler.dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+        raise Uncacheable(str(error)) from None
+    return hashlib.sha256(out.getbuffer()).hexdigest()
 
 
-def _fingerprint(value: Any, parts: list[str]) -> None:
-    if value is None or isinstance(value, str | int | float | bool):
-        parts.append(f"{type(value).__name__}:{value!r}")
-    elif isinstance(value, ReviewEntry):
-        if not value.fingerprint:
-            raise Uncacheable("a review with no fingerprint")
-        parts.append(f"E:{value.fingerprint}:{value.preview:d}{value.report_withdrawn:d}")
-    elif hasattr(value, "cache_identity"):  # a part of a review, named by the review and where it is
-        parts.append(f"I:{type(value).__qualname__}")
-        _fingerprint(value.cache_identity(), parts)
-    elif isinstance(value, list | tuple):
-        parts.append(f"[{len(value)}")
-        for item in value:
-            _fingerprint(item, parts)
-    elif isinstance(value, set | frozenset):
-        parts.append(f"{{{len(value)}")
-        for item in sorted(value, key=repr):
-            _fingerprint(item, parts)
-    elif isinstance(value, dict):
-        parts.append(f"({len(value)}")
-        for key, item in value.items():
-            _fingerprint(key, parts)
-            _fingerprint(item, parts)
-    elif isinstance(value, BaseModel):
-        parts.append(f"M:{type(value).__qualname__}:{value.model_dump_json()}")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(f"D:{type(value).__qualname__}")
-        for field in dataclasses.fields(value):
-            _fingerprint(getattr(value, field.name), parts)
-    else:
-        raise Uncacheable(f"cannot fingerprint a {type(value).__name__}")
+def _entry(fingerprint: str, preview: bool, withdrawn: bool) -> None:
+    """Stands for a review in a key's pickle (never called)."""
+
+
+def _identity(kind: str, identity: Any) -> None:
+    """Stands for a value named by its ``cache_identity()`` in a key's pickle (never called)."""
+
+
+def _model(kind: str, data: str) -> None:
+    """Stands for a pydantic model in a key's pickle (never called)."""
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles a page's context for its key (``context_key``)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ReviewEntry):
+            if not obj.fingerprint:
+                raise Uncacheable("a review with no fingerprint")
+            return _entry, (obj.fingerprint, obj.preview, obj.report_withdrawn)
+        if isinstance(obj, BaseModel):
+            return _model, (type(obj).__qualname__, obj.model_dump_json())
+        identity = getattr(type(obj), "cache_identity", None)
+        if identity is not None:
+            return _identity, (type(obj).__qualname__, identity(obj))
+        return NotImplemented  # lists, dicts, dataclasses: pickled as they are
 
 
 class Table:
@@ -131,12 +141,14 @@ class Table:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.entries: dict[str, Any] | None = None
+        self.whole = True
+        """Whether every record of the file could be read (else it is written anew)."""
         self.used: dict[str, Any] = {}
-        self.changed = False
+        self.added: dict[str, Any] = {}
 
     def _read(self) -> dict[str, Any]:
         if self.entries is None:
-            self.entries = read_table(self.path)
+            self.entries, self.whole = read_table(self.path)
         return self.entries
 
     def get(self, key: str) -> Any | None:
@@ -149,42 +161,79 @@ class Table:
     def put(self, key: str, value: Any) -> None:
         """Keep ``value`` under ``key`` (not None)."""
         self.used[key] = value
-        self.changed = True
+        self.added[key] = value
 
     def save(self) -> None:
-        """Write the entries this build used, if they differ from the file's."""
-        if self.entries is None and not self.changed:
+        """Keep what this build used: new entries are appended to the file; when the entries no
+        build uses any more outnumber those it does (or the file was damaged), the file is
+        written anew with only the used ones."""
+        if self.entries is None:
             return  # never read: leave the file as it is
-        if not self.changed and self.used.keys() == self._read().keys():
-            return
-        write_table(self.path, self.used)
-        self.entries = dict(self.used)
-        self.changed = False
+        unused = len(self.entries.keys() - self.used.keys())
+        if not self.whole or unused > len(self.used):
+            write_table(self.path, self.used)
+            self.entries, self.whole = dict(self.used), True
+        elif self.added:
+            append_records(self.path, self.added)
+            self.entries.update(self.added)
+        self.added = {}
 
 
-def read_table(path: Path) -> dict[str, Any]:
-    """A table file's entries; empty for a missing, damaged or foreign file."""
+CHECK = 16
+"""Bytes of a hash of each record kept in front of it, so a damaged record is known."""
+
+LENGTH = 8
+"""Bytes giving each record's length."""
+
+
+def read_table(path: Path) -> tuple[dict[str, Any], bool]:
+    """A table file's entries, and whether every record was whole. A missing or foreign file
+    has none; a damaged record, and any after it, are left out."""
     try:
         data = path.read_bytes()
     except OSError:
-        return {}
-    check = len(FORMAT) + 32
-    if not data.startswith(FORMAT) or hashlib.sha256(data[check:]).digest() != data[len(FORMAT) : check]:
-        return {}
-    try:
-        entries = pickle.loads(data[check:])
-    except Exception:  # a hash that matches over bytes pickle cannot read: a foreign file
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        return {}, False  # written anew
+    if not data.startswith(FORMAT):
+        return {}, False
+    entries: dict[str, Any] = {}
+    view = memoryview(data)
+    at = len(FORMAT)
+    while at < len(data):
+        head = at + LENGTH + CHECK
+        size = int.from_bytes(view[at : at + LENGTH], "big")
+        payload = view[head : head + size]
+        if len(payload) != size or hashlib.sha256(payload).digest()[:CHECK] != view[at + LENGTH : head]:
+            return entries, False
+        try:
+            key, value = pickle.loads(payload)
+        except Exception:  # a hash that matches over bytes pickle cannot read: a foreign file
+            return entries, False
+        entries[key] = value
+        at = head + size
+    return entries, True
+
+
+def _records(entries: dict[str, Any]) -> bytes:
+    out = bytearray()
+    for item in entries.items():
+        payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        out += len(payload).to_bytes(LENGTH, "big") + hashlib.sha256(payload).digest()[:CHECK] + payload
+    return bytes(out)
 
 
 def write_table(path: Path, entries: dict[str, Any]) -> None:
     """Write a table file whole, so a crash leaves the old file or the new one."""
-    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(FORMAT + hashlib.sha256(payload).digest() + payload)
+    temporary.write_bytes(FORMAT + _records(entries))
     temporary.replace(path)
+
+
+def append_records(path: Path, entries: dict[str, Any]) -> None:
+    """Add records to the end of a table file (a crash part way leaves a damaged last record,
+    which the next read leaves out, and the file is then written anew)."""
+    with path.open("ab") as file:
+        file.write(_records(entries))
 
 
 class GenerateCache:

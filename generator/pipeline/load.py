@@ -336,7 +336,10 @@ def _read_kept(path: Path, shown_as: str, parser: Parser, kept: GenerateCache) -
         table.put(key, found)
     if isinstance(found, list):
         raise ContentErrors(found)
-    return dataclasses.replace(found, memo={})  # each build works out its own results
+    # The document is kept with its ``memo``: what validation works out from it this build (its
+    # model, its links, its projection into each language) is saved with it, every result keyed
+    # by all it depends on beyond the file, so the next build need not work it out again.
+    return found
 
 
 def parse_review(text: str, shown_as: str) -> Document:
