@@ -74,10 +74,17 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     them all (it keeps only the PDFs of the last call). What is unchanged since the last build
     is taken from the cache in ``.cache/generate`` (the same bytes as working it out again)."""
     kept = GenerateCache(project.generate_cache)
-    try:
-        content = check(project, drafts, strict, kept)
-    finally:
-        kept.save()  # files read before an error are not parsed again once it is fixed
+    with kept.settled():
+        try:
+            content = check(project, drafts, strict, kept)
+        finally:
+            kept.save()  # files read before an error are not parsed again once it is fixed
+        kept.set_aside()
+        return _generate(project, content, kept)
+
+
+def _generate(project: Project, content: Content, kept: GenerateCache) -> tuple[Content, WriteReport]:
+    """Render, make and write the files of checked content."""
     files: dict[str, str | bytes] = {}
     documents: dict[str, PrintDocument] = {}
     settings = markdown_settings(project.config_file)

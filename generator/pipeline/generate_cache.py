@@ -35,12 +35,14 @@ the files are the project's own, next to its content, like the site and PDF cach
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -195,10 +197,20 @@ def read_table(path: Path) -> tuple[dict[str, Any], bool]:
         return {}, False  # written anew
     if not data.startswith(FORMAT):
         return {}, False
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no garbage: collecting meanwhile only costs
+    try:
+        return _records_in(memoryview(data))
+    finally:
+        if collecting:
+            gc.freeze()  # nor need they be looked through after (see GenerateCache.settled)
+            gc.enable()
+
+
+def _records_in(view: memoryview) -> tuple[dict[str, Any], bool]:
     entries: dict[str, Any] = {}
-    view = memoryview(data)
     at = len(FORMAT)
-    while at < len(data):
+    while at < len(view):
         head = at + LENGTH + CHECK
         size = int.from_bytes(view[at : at + LENGTH], "big")
         payload = view[head : head + size]
@@ -254,6 +266,22 @@ class GenerateCache:
         if name not in self.tables:
             self.tables[name] = Table(self.folder / f"{name}.pickle")
         return self.tables[name]
+
+    @contextlib.contextmanager
+    def settled(self) -> Iterator[None]:
+        """A build's stages, with what is read from the cache (and the content checked) left
+        out of Python's garbage collection: its passes would go through those objects, none of
+        them garbage, again and again (``read_table`` sets them aside as it reads them). They
+        are put back at the end."""
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+
+    @staticmethod
+    def set_aside() -> None:
+        """Leave every object made so far out of garbage collection until ``settled`` ends."""
+        gc.freeze()
 
     def save(self) -> None:
         """Write every table this build changed."""
