@@ -45,7 +45,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
@@ -190,54 +190,55 @@ LENGTH = 8
 
 def read_table(path: Path) -> tuple[dict[str, Any], bool]:
     """A table file's entries, and whether every record was whole. A missing or foreign file
-    has none; a damaged record, and any after it, are left out."""
+    has none; a damaged record, and any after it, are left out. The file is read a record at a
+    time, so it is never in memory whole beside its entries."""
     try:
-        data = path.read_bytes()
+        file = path.open("rb")
     except OSError:
         return {}, False  # written anew
-    if not data.startswith(FORMAT):
-        return {}, False
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes many objects and no garbage: collecting meanwhile only costs
     try:
-        return _records_in(memoryview(data))
+        with file:
+            return _records_in(file) if file.read(len(FORMAT)) == FORMAT else ({}, False)
+    except OSError:
+        return {}, False
     finally:
         if collecting:
             gc.freeze()  # nor need they be looked through after (see GenerateCache.settled)
             gc.enable()
 
 
-def _records_in(view: memoryview) -> tuple[dict[str, Any], bool]:
+def _records_in(file: BinaryIO) -> tuple[dict[str, Any], bool]:
     entries: dict[str, Any] = {}
-    at = len(FORMAT)
-    while at < len(view):
-        head = at + LENGTH + CHECK
-        size = int.from_bytes(view[at : at + LENGTH], "big")
-        payload = view[head : head + size]
-        if len(payload) != size or hashlib.sha256(payload).digest()[:CHECK] != view[at + LENGTH : head]:
+    while head := file.read(LENGTH + CHECK):
+        size = int.from_bytes(head[:LENGTH], "big")
+        payload = file.read(size) if len(head) == LENGTH + CHECK else b""
+        if len(payload) != size or hashlib.sha256(payload).digest()[:CHECK] != head[LENGTH:]:
             return entries, False
         try:
             key, value = pickle.loads(payload)
         except Exception:  # a hash that matches over bytes pickle cannot read: a foreign file
             return entries, False
         entries[key] = value
-        at = head + size
     return entries, True
 
 
-def _records(entries: dict[str, Any]) -> bytes:
-    out = bytearray()
+def _write_records(file: BinaryIO, entries: dict[str, Any]) -> None:
+    """Write each entry as a record, one after another (never all of them in memory at once)."""
     for item in entries.items():
         payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-        out += len(payload).to_bytes(LENGTH, "big") + hashlib.sha256(payload).digest()[:CHECK] + payload
-    return bytes(out)
+        file.write(len(payload).to_bytes(LENGTH, "big") + hashlib.sha256(payload).digest()[:CHECK])
+        file.write(payload)
 
 
 def write_table(path: Path, entries: dict[str, Any]) -> None:
     """Write a table file whole, so a crash leaves the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(FORMAT + _records(entries))
+    with temporary.open("wb") as file:
+        file.write(FORMAT)
+        _write_records(file, entries)
     temporary.replace(path)
 
 
@@ -245,7 +246,7 @@ def append_records(path: Path, entries: dict[str, Any]) -> None:
     """Add records to the end of a table file (a crash part way leaves a damaged last record,
     which the next read leaves out, and the file is then written anew)."""
     with path.open("ab") as file:
-        file.write(_records(entries))
+        _write_records(file, entries)
 
 
 class GenerateCache:
