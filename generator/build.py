@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.model.addresses import in_language
 from generator.model.content import Content
+from generator.pipeline.generate_cache import GenerateCache
 from generator.pipeline.load import load
 from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
@@ -48,39 +49,60 @@ class Project:
         return self.root / ".cache" / "pdf"
 
     @property
+    def generate_cache(self) -> Path:
+        """What earlier builds' generator stages worked out (parsed files, checks, pages, open
+        data), by the hash of what went into each (see ``generator.pipeline.generate_cache``)."""
+        return self.root / ".cache" / "generate"
+
+    @property
     def site_cache(self) -> Path:
         """What earlier site builds made of each page, by the hash of what went into it."""
         return self.root / ".cache" / "site"
 
 
-def check(project: Project, drafts: bool = False, strict: bool = False) -> Content:
+def check(project: Project, drafts: bool = False, strict: bool = False, kept: GenerateCache | None = None) -> Content:
     """Load and validate the content; raise ``ContentErrors`` listing every problem. With
     ``drafts``, drafts and embargoed reviews are included (for a local preview only); with
-    ``strict``, the anonymity check's findings are errors, not warnings."""
-    return validate(load(project.content_dir), drafts=drafts, strict=strict)
+    ``strict``, the anonymity check's findings are errors, not warnings; with ``kept``, files
+    and checks unchanged since an earlier build are taken from its cache."""
+    return validate(load(project.content_dir, kept=kept), drafts=drafts, strict=strict, kept=kept)
 
 
 def generate(project: Project, drafts: bool = False, strict: bool = False) -> tuple[Content, WriteReport]:
     """Check the content, render its pages, PDFs, Word documents and open data, then write them
     to ``briefings/``. The PDFs of every language are made in one go, so the PDF cache keeps
-    them all (it keeps only the PDFs of the last call)."""
-    content = check(project, drafts, strict)
+    them all (it keeps only the PDFs of the last call). What is unchanged since the last build
+    is taken from the cache in ``.cache/generate`` (the same bytes as working it out again)."""
+    kept = GenerateCache(project.generate_cache)
+    with kept.settled():
+        try:
+            content = check(project, drafts, strict, kept)
+        finally:
+            kept.save()  # files read before an error are not parsed again once it is fixed
+        kept.set_aside()
+        return _generate(project, content, kept)
+
+
+def _generate(project: Project, content: Content, kept: GenerateCache) -> tuple[Content, WriteReport]:
+    """Render, make and write the files of checked content."""
     files: dict[str, str | bytes] = {}
     documents: dict[str, PrintDocument] = {}
     settings = markdown_settings(project.config_file)
     for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
-        pages = render(edition)
-        files.update(in_language(edition.language, edition_files(edition, pages)))
+        pages = render(edition, kept=kept)
+        files.update(in_language(edition.language, edition_files(edition, pages, kept)))
         if edition.settings.make_pdfs:
             documents.update(in_language(edition.language, print_documents(edition, pages, settings)))
     files.update(make_pdfs(documents, project.pdf_cache) if documents else {})
-    return content, write_pages(files, project.docs_dir)
+    report = write_pages(files, project.docs_dir)
+    kept.save()
+    return content, report
 
 
-def edition_files(content: Content, pages: dict[str, str]) -> dict[str, str | bytes]:
+def edition_files(content: Content, pages: dict[str, str], kept: GenerateCache | None = None) -> dict[str, str | bytes]:
     """The pages, Word documents and open data of one language's edition of the content."""
     word = make_word_files(content) if content.settings.make_word else {}
-    return {**pages, **word, **open_data(content)}
+    return {**pages, **word, **open_data(content, kept)}
 
 
 def split_search(content: Content) -> SplitSearch:

@@ -213,5 +213,14 @@ def resolve(from_page: str, link: str) -> str:
 
 
 def link(from_page: str, to_page: str) -> str:
-    """A relative Markdown link from one page to another: ``../reviews/x.md``."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """A relative Markdown link from one page to another: ``../reviews/x.md``. Worked out from
+    the two addresses' folders (``posixpath.relpath`` also looks up the working folder, and a
+    build makes tens of thousands of links); anything but plain addresses goes to relpath."""
+    start = posixpath.dirname(from_page)
+    parts, start_parts = to_page.split("/"), start.split("/") if start else []
+    if to_page.startswith("/") or start.startswith("/") or {".", "..", ""} & {*parts, *start_parts}:
+        return posixpath.relpath(to_page, start or ".")  # not a plain address: the general way
+    common = 0
+    while common < min(len(parts), len(start_parts)) and parts[common] == start_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(start_parts) - common) + parts[common:]) or "."

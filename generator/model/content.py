@@ -39,6 +39,9 @@ class ReviewEntry:
     """A draft or embargoed review shown only in a local preview (``briefings serve --drafts``)."""
     report_withdrawn: bool = False
     """The full report's ``available_until`` date has passed."""
+    fingerprint: str = ""
+    """A hash of the review's file (its path and bytes) when the build keeps a cache, else
+    empty: with ``preview`` and ``report_withdrawn`` it stands for the review in cache keys."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ class Content:
     """In an edition in another language, the texts (stripped) it shows in English for want of a
     translation, from the reviews, the settings and the vocabularies: its pages mark each as
     English (``lang="en"``). Empty in English."""
+    fingerprint: str = ""
+    """When the build keeps a cache, a hash of everything in this edition but its reviews (the
+    generator's code, the settings, strings and vocabularies as files, the language, the text left
+    in English): two builds with the same fingerprint make the same page from the same reviews.
+    Empty without a cache."""
     translations: tuple[Content, ...] = ()
     """The content in the site's other languages (``languages:`` in the settings), one edition
     each, with the same reviews, facts and pages; empty for a site in English only."""

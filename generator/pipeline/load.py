@@ -6,8 +6,9 @@ files that cannot be read (not UTF-8, broken YAML, no front matter, repeated key
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import frontmatter
 import yaml
 
 from generator.errors import ContentError, ContentErrors
+from generator.pipeline.generate_cache import GenerateCache, file_digest
 from generator.pipeline.yaml_errors import explain
 
 Loc = tuple[str | int, ...]
@@ -64,6 +66,9 @@ class Document:
     """The line where ``body`` starts."""
     problems: list[ContentError] = field(default_factory=list)
     """Errors found while reading that do not stop validation (repeated keys)."""
+    digest: str = ""
+    """A hash of the file's path and bytes, when the build keeps a cache (``generate_cache``);
+    later stages key what they work out from the file by it."""
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results worked out from this document, kept while it is unchanged (a preview reuses
     unchanged documents between rebuilds)."""
@@ -151,12 +156,21 @@ _Loader.yaml_implicit_resolvers = {
 
 def read_text(path: Path, shown_as: str) -> str:
     """The file's text; a file that is not UTF-8 is an error naming the line of the bad byte."""
+    return decode_text(read_bytes(path, shown_as), shown_as)
+
+
+def read_bytes(path: Path, shown_as: str) -> bytes:
+    """The file's bytes; a file too large to be content is an error."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ContentErrors(
             [ContentError(shown_as, 1, "", f"file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})")]
         )
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def decode_text(raw: bytes, shown_as: str) -> str:
+    """``raw`` as text; bytes that are not UTF-8 are an error naming the line of the bad byte."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -286,7 +300,12 @@ def dotted(loc: Loc) -> str:
 def load_yaml_file(path: Path, root: Path) -> Document:
     """Load a plain YAML file (settings, strings, a vocabulary)."""
     shown_as = path.relative_to(root).as_posix()
-    data, lines, problems = parse_yaml(read_text(path, shown_as), shown_as)
+    return parse_yaml_document(read_text(path, shown_as), shown_as)
+
+
+def parse_yaml_document(text: str, shown_as: str) -> Document:
+    """A plain YAML file's text as a document."""
+    data, lines, problems = parse_yaml(text, shown_as)
     return Document(shown_as, data, lines, problems=problems)
 
 
@@ -294,6 +313,33 @@ def load_review_file(path: Path, root: Path) -> Document:
     """Load a review: YAML front matter between ``---`` lines, then the Markdown case summary."""
     shown_as = path.relative_to(root).as_posix()
     return parse_review(read_text(path, shown_as), shown_as)
+
+
+Parser = Callable[[str, str], Document]
+"""Turns a file's text and its path as shown into a document: ``parse_yaml_document`` or
+``parse_review``."""
+
+
+def _read_kept(path: Path, shown_as: str, parser: Parser, kept: GenerateCache) -> Document:
+    """A file read through the cache: parsed again only when its bytes (or the code) changed. A
+    file that cannot be read is kept as its errors, raised again while it is unchanged."""
+    raw = read_bytes(path, shown_as)
+    digest = file_digest(shown_as, raw)
+    table = kept.table("load")
+    key = kept.key("load", parser.__name__, digest)
+    found = table.get(key)
+    if found is None:
+        try:
+            found = dataclasses.replace(parser(decode_text(raw, shown_as), shown_as), digest=digest)
+        except ContentErrors as failure:
+            found = failure.errors
+        table.put(key, found)
+    if isinstance(found, list):
+        raise ContentErrors(found)
+    # The document is kept with its ``memo``: what validation works out from it this build (its
+    # model, its links, its projection into each language) is saved with it, every result keyed
+    # by all it depends on beyond the file, so the next build need not work it out again.
+    return found
 
 
 def parse_review(text: str, shown_as: str) -> Document:
@@ -316,12 +362,16 @@ def parse_review(text: str, shown_as: str) -> Document:
     return Document(shown_as, data, lines, body=body.strip(), body_line=body_line, problems=problems)
 
 
-def load(content_dir: Path, cache: FileCache | None = None, reviews: bool = True) -> RawContent:
+def load(
+    content_dir: Path, cache: FileCache | None = None, reviews: bool = True, kept: GenerateCache | None = None
+) -> RawContent:
     """Read every content file; a file that cannot be read is left out and its error kept.
     With a ``cache`` (a preview's), a file unchanged since it was last read is not read again;
-    without ``reviews``, only the settings, strings and vocabularies are read."""
+    with ``kept`` (a build's cache on disk), a file whose bytes are unchanged is not parsed
+    again; without ``reviews``, only the settings, strings and vocabularies are read."""
     root = content_dir.parent
     errors: list[ContentError] = []
+    parsers: dict[object, Parser] = {load_yaml_file: parse_yaml_document, load_review_file: parse_review}
 
     def attempt(loader, path: Path) -> Document | None:
         stat = path.stat()
@@ -331,7 +381,10 @@ def load(content_dir: Path, cache: FileCache | None = None, reviews: bool = True
             errors.extend(document.problems)
             return document
         try:
-            document = loader(path, root)
+            if kept is not None:
+                document = _read_kept(path, path.relative_to(root).as_posix(), parsers[loader], kept)
+            else:
+                document = loader(path, root)
             errors.extend(document.problems)
         except ContentErrors as failure:
             errors.extend(failure.errors)

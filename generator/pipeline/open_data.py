@@ -14,11 +14,13 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry, point_themes
 from generator.model.dates import or_not_dated
 from generator.model.open_data import CSV_COLUMNS, LearningData, LearningItem, Licence, ReviewRecord
+from generator.pipeline.generate_cache import GenerateCache
 from generator.pipeline.render.linked_data import as_script_text
 
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,24 +29,70 @@ SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GENERATED_FROM = "content/reviews/, content/settings.yml, content/vocabularies/"
 
 
-def open_data(content: Content) -> dict[str, str]:
-    """The data files and the feed, keyed by their paths under the docs_dir."""
-    items = list(learning_items(content))
+def open_data(content: Content, kept: GenerateCache | None = None) -> dict[str, str]:
+    """The data files and the feed, keyed by their paths under the docs_dir. Each review's part
+    of ``learning.json`` and ``learning.csv`` is made on its own and the parts joined; with
+    ``kept`` (a build's cache), a review's part is made again only when the review, the other
+    content files or the code changed."""
+    parts = [review_part(content, entry, kept) for entry in content.reviews]
     return {
-        addresses.LEARNING_JSON: learning_json(content, items),
-        addresses.LEARNING_CSV: learning_csv(items),
+        addresses.LEARNING_JSON: learning_json(content, parts),
+        addresses.LEARNING_CSV: learning_csv(parts),
         addresses.LEARNING_SCHEMA: learning_schema(content),
         addresses.FEED: atom_feed(content),
     }
+
+
+@dataclass(frozen=True)
+class ReviewPart:
+    """One review's part of the open data, as text ready to join."""
+
+    items: list[str]
+    """Each of its items in ``learning.json``, as JSON indented to its place in the file."""
+    record: str
+    """Its entry in the list of reviews of ``learning.json``, indented the same way."""
+    rows: str
+    """Its rows of ``learning.csv``."""
+
+
+JSON_INDENT = 1
+"""The indent of ``learning.json``: small, and each item still on lines of its own."""
+
+
+def review_part(content: Content, entry: ReviewEntry, kept: GenerateCache | None = None) -> ReviewPart:
+    """One review's part of the open data, from the cache when neither it nor anything else it
+    shows changed."""
+    key = ""
+    if kept is not None and content.fingerprint and entry.fingerprint:
+        key = kept.key("open-data", content.fingerprint, entry.fingerprint, entry.preview, entry.report_withdrawn)
+        found = kept.table("open-data").get(key)
+        if isinstance(found, ReviewPart):
+            return found
+    items = list(learning_items(content, [entry]))
+    part = ReviewPart(
+        items=[_nested_json(item.model_dump(mode="json", by_alias=True)) for item in items],
+        record=_nested_json(next(review_records(content, [entry])).model_dump(mode="json", by_alias=True)),
+        rows=learning_csv_rows(items),
+    )
+    if key and kept is not None:
+        kept.table("open-data").put(key, part)
+    return part
+
+
+def _nested_json(data: dict) -> str:
+    """``data`` as script-safe JSON indented as an entry of a list in a field of the file."""
+    text = as_script_text(data, indent=JSON_INDENT)
+    return "\n".join(" " * (2 * JSON_INDENT) + line for line in text.split("\n"))
 
 
 def _address(content: Content, page: str, anchor: str = "") -> str:
     return addresses.web_address(page, content.settings.site_url, content.settings.offline, anchor)
 
 
-def learning_items(content: Content) -> Iterator[LearningItem]:
-    """Every learning point, question and recommendation, newest review first, in page order."""
-    for entry in content.reviews:
+def learning_items(content: Content, entries: list[ReviewEntry] | None = None) -> Iterator[LearningItem]:
+    """Every learning point, question and recommendation of ``entries`` (all published reviews,
+    newest first, if None), in page order."""
+    for entry in content.reviews if entries is None else entries:
         review = entry.review
         page = addresses.briefing(review.id)
         about = _about_review(content, entry)
@@ -115,9 +163,10 @@ def _about_review(content: Content, entry: ReviewEntry) -> dict:
     }
 
 
-def review_records(content: Content) -> Iterator[ReviewRecord]:
-    """Every published review, newest first, with what a list of its briefings shows."""
-    for entry in content.reviews:
+def review_records(content: Content, entries: list[ReviewEntry] | None = None) -> Iterator[ReviewRecord]:
+    """Every review of ``entries`` (all published reviews, newest first, if None), with what a
+    list of its briefings shows."""
+    for entry in content.reviews if entries is None else entries:
         review = entry.review
         about = _about_review(content, entry)
         del about["review_id"], about["review_title"]
@@ -148,7 +197,9 @@ def schema_address(content: Content) -> str:
     return addresses.link(addresses.LEARNING_JSON, addresses.LEARNING_SCHEMA)
 
 
-def learning_json(content: Content, items: list[LearningItem]) -> str:
+def learning_json(content: Content, parts: list[ReviewPart]) -> str:
+    """``learning.json``: the file's own fields, then the reviews' parts joined in order (the
+    same text as dumping the whole ``LearningData`` at once)."""
     settings = content.settings
     data = LearningData.model_validate(
         {
@@ -158,11 +209,18 @@ def learning_json(content: Content, items: list[LearningItem]) -> str:
             "publisher": settings.board_name,
             "site": settings.site_name,
             "licence": Licence(name=settings.open_data.licence, url=settings.open_data.licence_url),
-            "items": items,
-            "reviews": list(review_records(content)),
+            "items": [],
+            "reviews": [],
         }
     )
-    return as_script_text(data.model_dump(mode="json", by_alias=True), indent=1) + "\n"
+    text = as_script_text(data.model_dump(mode="json", by_alias=True), indent=JSON_INDENT) + "\n"
+    closing = "\n" + " " * JSON_INDENT + "]"
+    items = [item for part in parts for item in part.items]
+    if items:  # a field name is the only place quotes are not escaped: the fields themselves
+        text = text.replace('"items": []', '"items": [\n' + ",\n".join(items) + closing, 1)
+    if parts:
+        text = text.replace('"reviews": []', '"reviews": [\n' + ",\n".join(p.record for p in parts) + closing, 1)
+    return text
 
 
 def learning_schema(content: Content) -> str:
@@ -190,11 +248,18 @@ def _cell(value: object) -> str:
     return spreadsheet_safe(str(value))
 
 
-def learning_csv(items: list[LearningItem]) -> str:
-    """The items as CSV: one row each, lists joined with ``; ``."""
+def learning_csv(parts: list[ReviewPart]) -> str:
+    """``learning.csv``: the header, then each review's rows."""
+    return learning_csv_rows([], header=True) + "".join(part.rows for part in parts)
+
+
+def learning_csv_rows(items: list[LearningItem], header: bool = False) -> str:
+    """The items as CSV rows: one row each, lists joined with ``; `` (the header first, with
+    ``header``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
     for item in items:
         values = item.model_dump()
         writer.writerow([_cell(values[column]) for column in CSV_COLUMNS])

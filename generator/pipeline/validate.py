@@ -19,6 +19,7 @@ from generator.model.dates import or_not_dated
 from generator.model.schema import AgeGroup, Agency, FeedbackSummary, Jargon, Review, ReviewType, Settings, Theme
 from generator.model.strings import TRANSLATED_STRINGS, default_strings, placeholders, strings_in
 from generator.pipeline.anonymity import scan
+from generator.pipeline.generate_cache import GenerateCache
 from generator.pipeline.languages import (
     ENGLISH,
     content_in,
@@ -46,6 +47,7 @@ def validate(
     drafts: bool = False,
     strict: bool = False,
     warnings: bool = True,
+    kept: GenerateCache | None = None,
 ) -> Content:
     """Turn loaded content into ``Content``, or raise ``ContentErrors`` listing every problem.
 
@@ -58,16 +60,39 @@ def validate(
     (the preview, which shows no warnings, starts sooner); ``strict`` makes them anyway."""
     pairs = [error for document in _documents(raw) for error in misplaced_pairs(document, document is raw.strings)]
     content, anonymity = _edition(
-        content_in(raw, ENGLISH), raw if warnings or strict else None, today, drafts, ENGLISH, pairs, strict
+        content_in(raw, ENGLISH), raw if warnings or strict else None, today, drafts, ENGLISH, pairs, strict, kept
     )
     others = [language for language in content.settings.languages if language != ENGLISH]
     translations = tuple(_translation(raw, language, today, drafts) for language in others)
     missing = [error for language in others for error in missing_translations(raw, content, language)]
     if strict and (anonymity or missing):  # plain English stays a warning: a judgement, not a risk to anyone
         raise ContentErrors(anonymity + missing)
-    if not others:
+    if others:
+        content = replace(content, translations=translations, warnings=tuple(sorted(content.warnings + tuple(missing))))
+    return fingerprinted(content, raw, kept)
+
+
+def other_files_digest(raw: RawContent) -> str:
+    """A hash of every content file but the reviews (settings, strings, vocabularies, jargon,
+    feedback summary), or empty if one of them was read without a hash (no cache)."""
+    documents = [raw.settings, raw.strings, raw.review_types, raw.themes, raw.agencies, raw.age_groups, raw.jargon]
+    documents.append(raw.feedback_summary)
+    digests = [document.digest if document is not None else "none" for document in documents]
+    return "" if "" in digests else ":".join(digests)
+
+
+def fingerprinted(content: Content, raw: RawContent, kept: GenerateCache | None) -> Content:
+    """``content`` with each edition's ``fingerprint`` (see ``Content.fingerprint``), when the
+    build keeps a cache and every file was read with its hash."""
+    others = other_files_digest(raw)
+    if kept is None or not others:
         return content
-    return replace(content, translations=translations, warnings=tuple(sorted(content.warnings + tuple(missing))))
+
+    def edition(content: Content) -> Content:
+        fingerprint = kept.key("edition", others, content.language, sorted(content.left_in_english))
+        return replace(content, fingerprint=fingerprint)
+
+    return replace(edition(content), translations=tuple(edition(other) for other in content.translations))
 
 
 def _translation(raw: RawContent, language: str, today: datetime.date | None, drafts: bool) -> Content:
@@ -136,6 +161,7 @@ def _edition(
     language: str,
     found: list[ContentError] | None = None,
     strict: bool = False,
+    kept: GenerateCache | None = None,
 ) -> tuple[Content, list[ContentError]]:
     """The content in one language, from ``raw`` read in that language, and the anonymity check's
     findings. The anonymity and plain-English checks look at the ``originals`` (every language)
@@ -167,18 +193,28 @@ def _edition(
     documents = {document.path: document for document in raw.reviews}
     scanned = {document.path: document for document in originals.reviews} if originals else {}
     contacts = [settings.contact_email, *settings.contacts]
-    anonymity = [
-        warning
-        for entry in entries
-        if entry.source in scanned
-        for warning in scan(scanned[entry.source], entry.review.names, settings.helplines, contacts)
-    ]
-    plain_english = [
-        warning
-        for entry in entries
-        if originals is not None
-        for warning in check_plain_english(documents[entry.source], settings.plain_english, jargon)
-    ]
+
+    def checked(entry: ReviewEntry) -> tuple[list[ContentError], list[ContentError]]:
+        """The anonymity and plain-English findings of one review."""
+        return (
+            scan(scanned[entry.source], entry.review.names, settings.helplines, contacts),
+            check_plain_english(documents[entry.source], settings.plain_english, jargon),
+        )
+
+    anonymity: list[ContentError] = []
+    plain_english: list[ContentError] = []
+    if originals is not None:
+        table = kept.table("checks") if kept is not None else None
+        others = other_files_digest(raw) if kept is not None else ""
+        for entry in entries:
+            key = kept.key("checks", entry.fingerprint, others) if kept and others and entry.fingerprint else ""
+            findings = table.get(key) if table is not None and key else None
+            if findings is None:
+                findings = checked(entry)
+                if table is not None and key:
+                    table.put(key, findings)
+            anonymity += findings[0]
+            plain_english += findings[1]
     today = today or build_date()
     published = [
         replace(
@@ -226,7 +262,7 @@ def _reviews(
             check_references(document, vocabularies, errors)
             _check_unique_id(document, first_file_of_id, errors)
         if review is not None and summary is not None:
-            entries.append(ReviewEntry(review, summary, document.path))
+            entries.append(ReviewEntry(review, summary, document.path, fingerprint=document.digest))
     return entries
 
 

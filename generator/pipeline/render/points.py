@@ -21,6 +21,11 @@ class TaggedPoint:
     point: LearningPoint
     anchor: str
 
+    def cache_identity(self) -> tuple[ReviewEntry, str]:
+        """What names the point for a cache key: its review and its anchor (the section and
+        the point are the review's own)."""
+        return self.entry, self.anchor
+
     @property
     def themes(self) -> list[str]:
         return point_themes(self.entry.review, self.section, self.point)
