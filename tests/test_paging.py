@@ -9,7 +9,8 @@ import pytest
 
 from generator.build import Project, check
 from generator.model import addresses
-from generator.pipeline.render import render
+from generator.model.content import point_themes
+from generator.pipeline.render import render, sessions
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +53,28 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
         assert f"Page {number} of {len(mine)}" in nav
         linked = [addresses.resolve(page, link) for link in re.findall(r"\]\(([^)]+)\)", nav)]
         assert set(linked) | {page} == set(mine)
+
+
+
+def test_a_theme_session_plan_draws_on_the_newest_reviews_and_links_to_every_point(sample_site: Project) -> None:
+    content = check(sample_site)
+    plan = addresses.theme_session_plan("domestic-abuse")
+    on_theme = [  # newest first, as the content lists them
+        entry.review
+        for entry in content.reviews
+        if any(
+            "domestic-abuse" in point_themes(entry.review, section, point)
+            for section in entry.review.sections
+            for point in section.learning_points
+        )
+    ]
+    assert len(on_theme) >= 2  # by default a session plan draws on every review on the theme
+    assert "from every review tagged with it" in render(content)[plan]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sessions, "THEME_SESSION_REVIEWS", 1)
+        bounded = render(content)[plan]
+    assert f"from the 1 newest of the {len(on_theme)} reviews tagged with it" in bounded
+    assert "The [theme's page](../themes/domestic-abuse.md) has all" in bounded
+    prompts = bounded.split("## Discussion prompts")[1]
+    assert f"### {on_theme[0].title}" in prompts
+    assert all(f"### {review.title}" not in prompts for review in on_theme[1:])

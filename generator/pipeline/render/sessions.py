@@ -71,14 +71,33 @@ def review_session_pages(content: Content, entry: ReviewEntry, points: list[Tagg
     }
 
 
+THEME_SESSION_REVIEWS = 10
+"""A theme's session plan draws on at most this many of the theme's reviews, the newest: what
+one session can work through. The theme's own pages list every point (a national collection
+has hundreds of reviews on a theme)."""
+
+
 def theme_session_page(content: Content, key: str, theme: Theme, points: list[TaggedPoint]) -> PlannedPage:
-    """A session plan drawing on every learning point on one theme."""
+    """A session plan drawing on the learning points on one theme, from its newest
+    ``THEME_SESSION_REVIEWS`` reviews (every review when there are no more than that)."""
     s = content.strings
     here = addresses.theme_session_plan(key)
     by_review: dict[str, list[TaggedPoint]] = {}
     for tagged in points:
         by_review.setdefault(tagged.entry.review.id, []).append(tagged)
-    reviews = [entry for entry in content.reviews if entry.review.id in by_review]
+    every_review = [entry for entry in content.reviews if entry.review.id in by_review]  # newest first
+    reviews = every_review[:THEME_SESSION_REVIEWS]
+    shown_points = sum(len(by_review[entry.review.id]) for entry in reviews)
+    about, about_fields = s["session_about_theme"], {"count": len(points), "reviews": len(reviews)}
+    if len(every_review) > len(reviews):
+        about = s["session_about_theme_newest"]
+        about_fields = {
+            "count": len(points),
+            "reviews": len(every_review),
+            "shown": len(reviews),
+            "shown_points": shown_points,
+            "link": addresses.link(here, addresses.theme(key)),
+        }
     groups = [
         PromptGroup(
             entry.review.title,
@@ -89,8 +108,8 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     ]
     plan = {
         "title": s["theme_session_title"],
-        "about": s["session_about_theme"],
-        "about_fields": {"count": len(points), "reviews": len(reviews)},
+        "about": about,
+        "about_fields": about_fields,
         "reading": [[(e.review.title, addresses.link(here, addresses.briefing(e.review.id)))] for e in reviews],
         "groups": groups,
         "reviews": reviews,
