@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from generator.errors import BuildInProgress
 from generator.model.addresses import in_language
 from generator.model.content import Content
 from generator.pipeline.generate_cache import GenerateCache
@@ -14,7 +19,7 @@ from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import PrintDocument, print_documents
 from generator.pipeline.render import render
 from generator.pipeline.render.browse import search_filter_labels, search_filters
-from generator.pipeline.site import SplitSearch, build_site
+from generator.pipeline.site import SplitSearch, build_site, finish_interrupted_update
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
@@ -114,15 +119,34 @@ def split_search(content: Content) -> SplitSearch:
 
 
 def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
-    """The whole build: content to pages to ``site/``."""
-    content, report = generate(project, strict=strict)
-    search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
-    build_site(
-        project.config_file,
-        project.site_dir,
-        content.content_epoch(),
-        content.settings,
-        search=search,
-        cache_dir=project.site_cache,
-    )
+    """The whole build: content to pages to ``site/``. One build of a project runs at a time,
+    and an update of ``site/`` an earlier build did not finish is completed first."""
+    with one_build_at_a_time(project):
+        finish_interrupted_update(project.site_dir, project.site_cache)
+        content, report = generate(project, strict=strict)
+        search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+        build_site(
+            project.config_file,
+            project.site_dir,
+            content.content_epoch(),
+            content.settings,
+            search=search,
+            cache_dir=project.site_cache,
+        )
     return content, report
+
+
+@contextmanager
+def one_build_at_a_time(project: Project) -> Iterator[None]:
+    """Hold the project's build lock (``.cache/build.lock``) while a build runs, or raise
+    ``BuildInProgress`` at once if another build of it holds it. The lock is the operating
+    system's, so it is let go even if that build is killed."""
+    lock_file = project.root / ".cache" / "build.lock"
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(lock_file, timeout=0):
+            yield
+    except Timeout:
+        raise BuildInProgress(
+            f"another build of this project is running (it holds {lock_file}); wait for it to finish, then build again"
+        ) from None

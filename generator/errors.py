@@ -44,3 +44,7 @@ class ContentErrors(LearningLessonsError):
 
 class SiteBuildError(LearningLessonsError):
     """The site builder (MkDocs) failed; the previous site is left as it was."""
+
+
+class BuildInProgress(LearningLessonsError):
+    """Another build of the same project is running: two at once would update one ``site/``."""

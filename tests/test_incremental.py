@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 
-from generator.build import Project, build, check, generate, split_search
-from generator.errors import SiteBuildError
+from generator.build import Project, build, check, generate, one_build_at_a_time, split_search
+from generator.errors import BuildInProgress, ContentErrors, SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline import page_cache, site_files
 from generator.pipeline import site as site_module
@@ -299,3 +299,68 @@ def test_the_site_is_updated_in_place_by_difference(tmp_path: Path, monkeypatch:
     (root / "docs" / "b.md").write_text("# Beta\n\nEdited.\n", encoding="utf-8")
     rebuild()
     assert files_of(site) == before
+
+
+def test_a_build_that_fails_on_its_content_still_completes_an_interrupted_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``briefings build`` completes an update of ``site/`` an earlier build did not finish
+    before it checks the content, so bad content then leaves a whole site, not a mix of two."""
+    project = make_project(tmp_path / "project", pdfs=False)
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    build(project)
+    review = project.content_dir / "reviews" / "a.md"
+    review.write_text(MINIMAL_REVIEW.replace("A short summary.", "A changed summary."), encoding="utf-8")
+    moved: list[Path] = []
+
+    def move_then_fail(source: Path, target: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(target)
+        os.replace(source, target)
+
+    monkeypatch.setattr(site_files, "move_into_place", move_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        build(project)
+    monkeypatch.undo()
+    assert (project.site_cache / site_files.JOURNAL).is_file()
+    review.write_text(MINIMAL_REVIEW.replace('published: "2024-03-01"', 'published: "2024-13-01"'), encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build(project)
+    assert not (project.site_cache / site_files.JOURNAL).exists()
+    cold = tmp_path / "cold"
+    shutil.copytree(project.root, cold, ignore=shutil.ignore_patterns("site", ".cache", ".site-*"))
+    (cold / "content" / "reviews" / "a.md").write_text(
+        MINIMAL_REVIEW.replace("A short summary.", "A changed summary."), encoding="utf-8"
+    )
+    build(Project(cold))
+    assert_same_site(project.site_dir, cold / "site")  # the interrupted update, whole
+
+
+def test_one_build_of_a_project_at_a_time(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", pdfs=False)
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    with one_build_at_a_time(project), pytest.raises(BuildInProgress, match="another build of this project"):
+        build(project)
+    assert not project.site_dir.exists()
+
+
+def test_a_commit_moves_the_search_records_before_what_points_at_them() -> None:
+    paths = [
+        "search-index/index.json",
+        "search-index/words/6162.gz",
+        "a/index.html",
+        "cy/search-index/records/12.gz",
+        "search-index/filters.gz",
+        "search-index/more/61-1.gz",
+        "mysearch-index/records/1.gz",
+    ]
+    assert sorted(paths, key=site_files.move_order) == [
+        "cy/search-index/records/12.gz",
+        "search-index/more/61-1.gz",
+        "a/index.html",
+        "mysearch-index/records/1.gz",
+        "search-index/filters.gz",
+        "search-index/words/6162.gz",
+        "search-index/index.json",
+    ]

@@ -188,7 +188,7 @@ def test_every_template_reading_the_whole_content_is_always_rendered() -> None:
     """A template that reads the reviews (or lists made from them) from ``content`` rather than
     from what its page is given must never be taken from the cache."""
     folder = REPO / "generator" / "templates"
-    reading = re.compile(r"content\.(reviews|used_|feedback_summary|jargon|warnings|translations)")
+    reading = re.compile(r"content\.(reviews|used_|feedback_summary|jargon|warnings|translations|content_epoch)")
     whole = {path.name for path in folder.glob("*.md.j2") if reading.search(path.read_text(encoding="utf-8"))}
     assert whole <= WHOLE_CONTENT_TEMPLATES
     macros = (folder / "_macros.md.j2").read_text(encoding="utf-8")
@@ -216,3 +216,26 @@ def test_a_table_appends_new_entries_and_is_written_anew_when_mostly_unused(tmp_
     assert read_table(path) == ({"k4": "page 4"}, True)
     path.write_bytes(path.read_bytes()[:-1])  # a record cut short is a miss
     assert read_table(path) == ({}, False)
+
+
+def test_a_damaged_record_length_is_a_miss_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "pages.pickle"
+    for length in (2**40, 2**63, 2**64 - 1):  # longer than the file, or than memory
+        path.write_bytes(FORMAT + length.to_bytes(8, "big") + bytes(16) + b"payload")
+        assert read_table(path) == ({}, False)
+
+
+def test_a_cache_that_cannot_be_written_never_fails_the_build(built: Project, tmp_path: Path) -> None:
+    """A full disk or a folder that cannot be made loses the cache, not the build, and content
+    errors are still reported in full."""
+    project = copy_project(built, tmp_path / "project")
+    broken = project.content_dir / "reviews" / "b.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace('published: "2024-03-01"', 'published: "2024-13-01"'))
+    shutil.rmtree(project.generate_cache)
+    project.generate_cache.write_text("a file where the cache's folder should be", encoding="utf-8")
+    with pytest.raises(ContentErrors) as found:
+        generate(project)
+    assert any(str(error).startswith("content/reviews/b.md:8: published:") for error in found.value.errors)
+    broken.write_text(broken.read_text(encoding="utf-8").replace('published: "2024-13-01"', 'published: "2024-03-01"'))
+    _, report = generate(project)  # and with good content the build goes on without its cache
+    assert report.written or report.unchanged

@@ -55,7 +55,6 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
         assert set(linked) | {page} == set(mine)
 
 
-
 def test_a_theme_session_plan_draws_on_the_newest_reviews_and_links_to_every_point(sample_site: Project) -> None:
     content = check(sample_site)
     plan = addresses.theme_session_plan("domestic-abuse")

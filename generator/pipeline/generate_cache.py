@@ -39,6 +39,7 @@ import contextlib
 import gc
 import hashlib
 import io
+import logging
 import os
 import pickle
 import sys
@@ -51,6 +52,10 @@ from pydantic import BaseModel
 
 from generator.model.content import ReviewEntry
 
+NOTICES = logging.getLogger("learning_lessons.site")
+"""One-line notices about how the build went (as ``site.NOTICES``): a cache that could not be
+kept is one, never a failed build."""
+
 FORMAT = b"learning-lessons generate cache 2\n"
 """The first line of every table file: a file without it is read as empty."""
 
@@ -60,7 +65,18 @@ PACKAGE = Path(__file__).resolve().parents[1]
 CODE_SUFFIXES = (".py", ".j2", ".yml", ".json")
 """The package's files that decide what it makes."""
 
-LIBRARIES = ("jinja2", "pydantic", "pydantic-core", "markdown", "textstat", "pyyaml", "python-frontmatter", "feedgen")
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "pydantic",
+    "pydantic-core",
+    "markdown",
+    "textstat",
+    "pyphen",
+    "pyyaml",
+    "python-frontmatter",
+    "feedgen",
+)
 """The installed libraries whose versions go into every key."""
 
 
@@ -149,6 +165,7 @@ class Table:
         self.added: dict[str, Any] = {}
 
     def _read(self) -> dict[str, Any]:
+        """The table's entries, read from its file the first time they are asked for."""
         if self.entries is None:
             self.entries, self.whole = read_table(self.path)
         return self.entries
@@ -172,12 +189,24 @@ class Table:
         if self.entries is None:
             return  # never read: leave the file as it is
         unused = len(self.entries.keys() - self.used.keys())
-        if not self.whole or unused > len(self.used):
-            write_table(self.path, self.used)
-            self.entries, self.whole = dict(self.used), True
-        elif self.added:
-            append_records(self.path, self.added)
-            self.entries.update(self.added)
+        try:
+            if not self.whole or unused > len(self.used):
+                write_table(self.path, self.used)
+                self.entries, self.whole = dict(self.used), True
+            elif self.added:
+                append_records(self.path, self.added)
+                self.entries.update(self.added)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+            # The cache only saves time: a build never fails for it. Without the file, the next
+            # build makes these entries again.
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
+            self.entries, self.whole = {}, False
+            NOTICES.warning(
+                "The build's cache could not be kept in %s (%s); the next build does everything again.",
+                self.path,
+                error,
+            )
         self.added = {}
 
 
@@ -210,10 +239,16 @@ def read_table(path: Path) -> tuple[dict[str, Any], bool]:
 
 
 def _records_in(file: BinaryIO) -> tuple[dict[str, Any], bool]:
+    """The records from ``file``'s place to its end, and whether they were all whole (reading
+    stops at the first damaged one: a length longer than what is left of the file, a hash that
+    does not match, bytes pickle cannot read)."""
     entries: dict[str, Any] = {}
+    end = os.fstat(file.fileno()).st_size
     while head := file.read(LENGTH + CHECK):
         size = int.from_bytes(head[:LENGTH], "big")
-        payload = file.read(size) if len(head) == LENGTH + CHECK else b""
+        if len(head) != LENGTH + CHECK or size > end - file.tell():
+            return entries, False
+        payload = file.read(size)
         if len(payload) != size or hashlib.sha256(payload).digest()[:CHECK] != head[LENGTH:]:
             return entries, False
         try:

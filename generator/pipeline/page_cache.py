@@ -211,7 +211,7 @@ def convert_all(src_uris: list[str], config: MkDocsConfig, files: Files, workers
             return
         try:
             pool = multiprocessing.get_context("fork").Pool(workers)
-        except OSError as error:  # a host without working shared memory (/dev/shm): one by one
+        except (OSError, ValueError) as error:  # no working shared memory (/dev/shm), or no fork: one by one
             NOTICES.warning("Pages are converted one by one: no worker processes could start (%s).", error)
             yield from map(_convert, src_uris)
             return
@@ -431,10 +431,12 @@ class ConvertPages(BasePlugin):
             for other in (page.previous_page, page.next_page, page.parent)
         ]
         ancestors = [(getattr(item, "title", None), getattr(item, "url", None)) for item in page.ancestors]
+        src_uri = page.file.src_uri
         key = digest(
             "page",
             self.fingerprint,
             self.theme,
+            (self.facts.get(src_uri) or {}).get("lookups"),  # what its links led to, as converted
             page.file.src_uri,
             page.url,
             page.file.dest_uri,
@@ -448,7 +450,6 @@ class ConvertPages(BasePlugin):
             page.edit_url,
             self.nav_hash,
         )
-        src_uri = page.file.src_uri
         self.render_keys[src_uri] = key
         facts = self.facts.get(src_uri)
         if facts is not None:
@@ -624,13 +625,6 @@ def _lookups_hold(
         if signatures[path] != found:
             return False
     return True
-
-
-def flat_toc(toc: Iterable[Any]) -> Iterator[Any]:
-    """Every entry of a contents list, depth first."""
-    for item in toc:
-        yield item
-        yield from flat_toc(item.children)
 
 
 def nav_fingerprint(nav: Navigation) -> str:

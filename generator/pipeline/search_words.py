@@ -88,6 +88,9 @@ def counted(text: str, language: str = "en") -> Counter[bytes]:
 
 
 def _meet(run: bytes, language: str, met: set[bytes], changed: dict[bytes, bytes]) -> None:
+    """Note a run of letters met for the first time: in ``changed`` if the index holds another
+    word for it (a plural's singular) or none (too short or long). Both tables are emptied if
+    they grow past a million runs, so memory stays bounded whatever the text."""
     if len(met) > 1 << 20:
         met.clear()
         changed.clear()

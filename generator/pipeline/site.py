@@ -12,6 +12,7 @@ import ctypes
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -33,6 +34,7 @@ from generator.errors import SiteBuildError
 from generator.model.schema import Settings
 from generator.pipeline import mkdocs_internals as internals
 from generator.pipeline import site_files
+from generator.pipeline.generate_cache import code_digest
 from generator.pipeline.page_cache import (
     FORMAT,
     ConvertPages,
@@ -170,14 +172,24 @@ LAST_TIMES = SiteTimes()
 """The times of the last ``build_site`` in this process."""
 
 
+def finish_interrupted_update(site_dir: Path, cache_dir: Path) -> None:
+    """Complete an update of ``site_dir`` that an earlier build began and did not finish (it was
+    killed while moving the changed files in; ``site_files.commit``), or else have the next
+    build make the whole site. Called before a build checks the content, so that a build that
+    then fails leaves a whole site, not a mix of two."""
+    site_files.repair(cache_dir, site_dir.resolve())
+
+
 def give_back_freed_memory() -> None:
     """Hand the memory the generator stages freed (the rendered pages) back to the system before
     the site stage forks its workers: glibc keeps freed memory for the process otherwise, so the
     build's peak stays high and every forked worker starts with it counted again. Does nothing
     where the C library has no ``malloc_trim`` (macOS, musl)."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         return
     trim(0)
 
@@ -207,9 +219,10 @@ def build_site(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     before: site_files.Published | None = None
     if cache_dir is not None:
-        site_files.repair(cache_dir, site_dir)  # a commit that was interrupted is completed
+        finish_interrupted_update(site_dir, cache_dir)
         before = site_files.published(cache_dir, site_dir) if parallel else None
     times.cold = before is None
+    code = code_digest() if parallel else ""
     times.parts["check"] = time.perf_counter() - started
     for leftover in site_dir.parent.glob(f".{site_dir.name}-new-*"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed part way
@@ -258,6 +271,7 @@ def build_site(
             if parallel:
                 fingerprint = digest(
                     FORMAT,
+                    code,  # what is kept of a page, and how, is this code's
                     config_file.read_bytes(),
                     overrides,
                     edition.folder,
@@ -311,10 +325,16 @@ def build_site(
     mark = time.perf_counter()
     times.written = sum(1 for _ in site_files.walk(staging))
     manifest_dir = cache_dir if cache is not None else None
-    if before is None or manifest_dir is None:
-        files = site_files.swap_in(staging, site_dir, manifest_dir, sources)
-    else:
-        files = site_files.commit(staging, site_dir, manifest_dir, before, kept, sources)
+    try:
+        if before is None or manifest_dir is None:
+            files = site_files.swap_in(staging, site_dir, manifest_dir, sources)
+        else:
+            files = site_files.commit(staging, site_dir, manifest_dir, before, kept, sources)
+    except OSError as error:  # the staging folder is kept: the journal's moves come from it
+        raise SiteBuildError(
+            f"the new site was built but could not be moved into {site_dir}: {error}; free the "
+            "disk or close what holds its files, then build again (the next build completes it)"
+        ) from None
     times.commit = time.perf_counter() - mark
     for folder, convert in converters:
         convert.save(_digest_in(files, folder))

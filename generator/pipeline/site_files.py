@@ -69,6 +69,7 @@ def walk(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
 
 
 def _write_json(path: Path, value: object) -> None:
+    """Write ``value`` as JSON to ``path``, whole (written beside it, then renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(value, separators=(",", ":"), sort_keys=True), encoding="utf-8")
@@ -76,6 +77,7 @@ def _write_json(path: Path, value: object) -> None:
 
 
 def _read_json(path: Path) -> dict | None:
+    """The journal at ``path``, or None if it is missing, unreadable or of another format."""
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -88,6 +90,7 @@ CHECK_LENGTH = 16
 
 
 def _write_manifest(path: Path, value: dict) -> None:
+    """Write a manifest to ``path``, whole, after its format and a hash of it."""
     data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(MANIFEST_FORMAT.encode() + hashlib.sha256(data).digest()[:CHECK_LENGTH] + data)
@@ -95,6 +98,7 @@ def _write_manifest(path: Path, value: dict) -> None:
 
 
 def _read_manifest(path: Path) -> dict | None:
+    """The manifest at ``path``, or None if it is missing, damaged or of another format."""
     head = len(MANIFEST_FORMAT.encode())
     try:
         data = path.read_bytes()
@@ -208,6 +212,7 @@ def commit(
         else:
             files[path] = (digest, stat.st_size, stat.st_mtime_ns)
             moves.append(path)
+    moves.sort(key=move_order)
     deletions = sorted(path for path in before.files if path not in files)
     _write_manifest(
         cache_dir / NEXT_MANIFEST,
@@ -223,6 +228,19 @@ def commit(
     _write_json(cache_dir / JOURNAL, journal)
     _carry_out(journal, cache_dir)
     return files
+
+
+def move_order(path: str) -> tuple[int, str]:
+    """The order a commit moves files in, so that a site seen part way through an update never
+    points at what is not there yet: the search index's records first, then the pages and other
+    files, then the index's word and filter files that point at records, its settings last."""
+    index = path.find(INDEX_FOLDER)
+    if index < 0 or (index > 0 and path[index - 1] != "/"):
+        return 1, path
+    inside = path[index + len(INDEX_FOLDER) :]
+    if inside.startswith(("records/", "more/")):
+        return 0, path
+    return (3 if inside == "index.json" else 2), path
 
 
 def repair(cache_dir: Path, site_dir: Path) -> None:
@@ -243,6 +261,8 @@ def repair(cache_dir: Path, site_dir: Path) -> None:
 
 
 def _carry_out(journal: dict, cache_dir: Path) -> None:
+    """Do what ``journal`` says (moves, then deletions and emptied folders), then make the next
+    manifest the manifest and remove the journal and the staging folder."""
     site_dir, staging = Path(journal["site"]), Path(journal["staging"])
     made: set[Path] = set()
     for path in journal["moves"]:

@@ -88,7 +88,8 @@ def theme_session_page(content: Content, key: str, theme: Theme, points: list[Ta
     every_review = [entry for entry in content.reviews if entry.review.id in by_review]  # newest first
     reviews = every_review[:THEME_SESSION_REVIEWS]
     shown_points = sum(len(by_review[entry.review.id]) for entry in reviews)
-    about, about_fields = s["session_about_theme"], {"count": len(points), "reviews": len(reviews)}
+    about = s["session_about_theme"]
+    about_fields: dict[str, int | str] = {"count": len(points), "reviews": len(reviews)}
     if len(every_review) > len(reviews):
         about = s["session_about_theme_newest"]
         about_fields = {
