@@ -215,12 +215,19 @@ def learning_json(content: Content, parts: list[ReviewPart]) -> str:
     )
     text = as_script_text(data.model_dump(mode="json", by_alias=True), indent=JSON_INDENT) + "\n"
     closing = "\n" + " " * JSON_INDENT + "]"
-    items = [item for part in parts for item in part.items]
-    if items:  # a field name is the only place quotes are not escaped: the fields themselves
-        text = text.replace('"items": []', '"items": [\n' + ",\n".join(items) + closing, 1)
-    if parts:
-        text = text.replace('"reviews": []', '"reviews": [\n' + ",\n".join(p.record for p in parts) + closing, 1)
-    return text
+    # A field name is the only place quotes are not escaped: the fields themselves. The lists
+    # are put in their places in one join (the whole file is made once, not copied per list).
+    pieces: list[str] = []
+    rest = text
+    for field, values in (
+        ("items", [item for part in parts for item in part.items]),
+        ("reviews", [p.record for p in parts]),
+    ):
+        empty = f'"{field}": []'
+        if values:
+            before, rest = rest.split(empty, 1)
+            pieces += [before, f'"{field}": [\n', ",\n".join(values), closing]
+    return "".join([*pieces, rest])
 
 
 def learning_schema(content: Content) -> str:
