@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,23 @@ def small_project(folder: Path) -> Path:
     return config
 
 
+def interrupted_after_first_move(build_once: Callable[[], object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``build_once`` with its commit into ``site/`` killed after the first file is moved in."""
+    moved: list[Path] = []
+
+    def move_then_fail(source: Path, target: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        moved.append(target)
+        os.replace(source, target)
+
+    monkeypatch.setattr(site_files, "move_into_place", move_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        build_once()
+    monkeypatch.undo()
+    assert moved  # it was part way through, not before the first move
+
+
 def test_the_site_is_updated_in_place_by_difference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After an edit, a removal and a change to the theme, ``site/`` is what a cold build makes,
     and the files that did not change were not written again; a commit interrupted part way
@@ -272,18 +290,7 @@ def test_the_site_is_updated_in_place_by_difference(tmp_path: Path, monkeypatch:
 
     # A commit interrupted after its first file: the next build completes it.
     (root / "docs" / "a.md").write_text("# Alpha changed\n", encoding="utf-8")
-    moved = []
-
-    def move_then_fail(source: Path, target: Path) -> None:
-        if moved:
-            raise KeyboardInterrupt
-        moved.append(target)
-        os.replace(source, target)
-
-    monkeypatch.setattr(site_files, "move_into_place", move_then_fail)
-    with pytest.raises(KeyboardInterrupt):
-        rebuild()
-    monkeypatch.undo()
+    interrupted_after_first_move(rebuild, monkeypatch)
     assert (cache / site_files.JOURNAL).is_file()
     rebuild()
     assert not (cache / site_files.JOURNAL).exists()
@@ -311,18 +318,7 @@ def test_a_build_that_fails_on_its_content_still_completes_an_interrupted_update
     build(project)
     review = project.content_dir / "reviews" / "a.md"
     review.write_text(MINIMAL_REVIEW.replace("A short summary.", "A changed summary."), encoding="utf-8")
-    moved: list[Path] = []
-
-    def move_then_fail(source: Path, target: Path) -> None:
-        if moved:
-            raise KeyboardInterrupt
-        moved.append(target)
-        os.replace(source, target)
-
-    monkeypatch.setattr(site_files, "move_into_place", move_then_fail)
-    with pytest.raises(KeyboardInterrupt):
-        build(project)
-    monkeypatch.undo()
+    interrupted_after_first_move(lambda: build(project), monkeypatch)
     assert (project.site_cache / site_files.JOURNAL).is_file()
     review.write_text(MINIMAL_REVIEW.replace('published: "2024-03-01"', 'published: "2024-13-01"'), encoding="utf-8")
     with pytest.raises(ContentErrors):

@@ -77,14 +77,18 @@ def postings(numbers: list[int], settings: dict) -> tuple[list[int], list[int]]:
     return [number % span for number in numbers], [heaviest - number // span for number in numbers]
 
 
+def small_index(monkeypatch: pytest.MonkeyPatch, **sizes: int) -> None:
+    """Index with small files and lists (``SHARD_BYTES``, ``FIRST``, ``BLOCK``...), so that a few
+    records exercise split prefixes and further files."""
+    for name, value in sizes.items():
+        assert hasattr(search_index, name), name
+        monkeypatch.setattr(search_index, name, value)
+
+
 def test_files_of_words_stay_small_and_are_where_the_worker_looks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "SHARD_BYTES", 300)
-    monkeypatch.setattr(search_index, "FIRST", 4)
-    monkeypatch.setattr(search_index, "BLOCK", 8)
-    monkeypatch.setattr(search_index, "SHORTEST_BLOCK", 2)
-    monkeypatch.setattr(search_index, "LONGEST_BLOCK", 16)
+    small_index(monkeypatch, SHARD_BYTES=300, FIRST=4, BLOCK=8, SHORTEST_BLOCK=2, LONGEST_BLOCK=16)
     vocabulary = [f"{a}{b}{c}word" for a in "abc" for b in "abcd" for c in "abcdefgh"]
     records = [
         record(page, place, " ".join(vocabulary[(page * 7 + place * 3 + k) % len(vocabulary)] for k in range(12)))
@@ -173,11 +177,7 @@ def review(page: int, text: str) -> list[SearchRecord]:
 def test_an_edit_or_an_addition_rewrites_few_files_and_the_result_is_a_cold_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search_index, "FIRST", 8)
-    monkeypatch.setattr(search_index, "BLOCK", 16)
-    monkeypatch.setattr(search_index, "SHORTEST_BLOCK", 4)
-    monkeypatch.setattr(search_index, "LONGEST_BLOCK", 64)
-    monkeypatch.setattr(search_index, "SHARD_BYTES", 2000)
+    small_index(monkeypatch, FIRST=8, BLOCK=16, SHORTEST_BLOCK=4, LONGEST_BLOCK=64, SHARD_BYTES=2000)
     texts = [" ".join(f"w{(page * 13 + k * k) % 97}" for k in range(20)) for page in range(60)]
     pages = {page: review(page, texts[page]) for page in range(60)}
 
