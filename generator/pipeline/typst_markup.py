@@ -38,7 +38,8 @@ BLOCK_FUNCTIONS = {
     "ll-choice": "ll-choice",
     "md-button": "strong",
 }
-"""Classes that print with a function of the print template, in order of precedence."""
+"""Classes that print with a function of the print template (the first of an element's classes found
+here decides)."""
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 INLINE = {"strong": "strong", "b": "strong", "em": "emph", "i": "emph", "sup": "super", "sub": "sub"}
 INLINE |= {"del": "strike", "s": "strike", "ins": "underline", "u": "underline", "mark": "highlight"}
