@@ -74,3 +74,40 @@ def test_a_point_prints_every_character_as_written(project: Project) -> None:
     assert "A guide (https://example.org/a_guide#part)" in text
     links = {note.get_object()["/A"]["/URI"] for page in pdf.pages for note in page.get("/Annots", [])}
     assert links == {"https://example.org/a_guide#part"}  # its words and its address; no address within the site
+
+
+NARRATIVE = """\
+    narrative: |
+      | Agency | Seen |
+      | --- | --- |
+      | Health visiting | 3 times |
+
+      - The first visit
+          - with the midwife
+      - The `second` visit
+
+      ```
+      a [raw] #line
+      ```
+"""
+"""A section's narrative with Markdown an author may write: a table, a nested list, code and a
+block of code."""
+
+
+def test_an_authors_markdown_prints(project: Project) -> None:
+    """What an author's Markdown makes (tables, nested lists, code) prints, in order."""
+    write_review(project, "a.md", MINIMAL_REVIEW.replace("    narrative: What happened.\n", NARRATIVE))
+    content = check(project)
+    printed = print_documents(content, render(content), markdown_settings(project.config_file))
+    source = printed["pdf/test-2024-child-a.pdf"].versions[0]
+    assert "#table(columns: 2," in source and '#raw("second")' in source
+    pdf = make_pdfs({"pdf/test-2024-child-a.pdf": printed["pdf/test-2024-child-a.pdf"]}, workers=1)
+    text = re.sub(
+        r"\s+",
+        " ",
+        "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf["pdf/test-2024-child-a.pdf"])).pages),
+    )
+    words = ["Agency", "Seen", "Health visiting", "3 times", "The first visit"]
+    words += ["with the midwife", "second", "a [raw] #line"]
+    positions = [text.find(word) for word in words]
+    assert -1 not in positions and positions == sorted(positions), (positions, text)
