@@ -1,9 +1,10 @@
 """Stage: turn print documents (Typst source) into PDF files with Typst.
 
-A PDF is made again only when what goes into it changed: each one is kept by the hash of its
-Typst source, Typst's version and the fonts it may use, in memory for the life of the process
-(``briefings serve`` rebuilds often) and, given a cache folder, on disk between builds, so an
-edit remakes only the edited review's PDFs. When there are many PDFs to make, they are made in
+A PDF is made again only when what goes into it changed: each one is kept by the hash of what
+it is made from (``PrintDocument.recipe``: the rendered print template, the page, and what
+converts the page), Typst's version and the fonts it may use, in memory for the life of the
+process (``briefings serve`` rebuilds often) and, given a cache folder, on disk between builds,
+so an edit remakes only the edited review's PDFs. A PDF read back is never converted. When there are many PDFs to make, they are made in
 parallel, one process per core. A document Typst cannot make fails the build with the name of
 the document and the content file it came from.
 
@@ -169,7 +170,7 @@ def _compiler() -> Any:
 _PAGE_COUNT = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
 
 
-def page_count(pdf: bytes) -> int:
+def _page_count(pdf: bytes) -> int:
     """How many pages a PDF Typst made has: the count of its page tree's root, the largest (read
     with pypdf should Typst ever write the tree where it cannot be seen, in a compressed stream)."""
     counts = _PAGE_COUNT.findall(pdf)
@@ -182,16 +183,15 @@ def page_count(pdf: bytes) -> int:
 
 def _print(path: str, document: PrintDocument) -> bytes:
     """The first version of ``document`` that fits its page limit, as PDF bytes."""
-    import typst
-
     compiler = _compiler()
     try:
         for source in document.versions:
             pdf = compiler.compile(input=source.encode("utf-8"), format="pdf")
-            if document.max_pages is None or page_count(pdf) <= document.max_pages:
+            if document.max_pages is None or _page_count(pdf) <= document.max_pages:
                 return bytes(pdf)
-    except typst.TypstError as error:
-        raise PdfBuildError(f"could not make {path} (from {document.source}): {error.message}") from error
+    except RuntimeError as error:  # typst.TypstError, or the binding's own failures
+        message = getattr(error, "message", None) or str(error)
+        raise PdfBuildError(f"could not make {path} (from {document.source}): {message}") from error
     raise PdfBuildError(
         f"{path} (from {document.source}) does not fit on {document.max_pages} pages even in the smallest "
         "type; shorten its learning points, questions or summary"

@@ -20,7 +20,7 @@ import posixpath
 import re
 import threading
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import markdown
@@ -42,7 +42,7 @@ SEVEN_MINUTE_FONT_SIZES = (9.0, 8.4, 7.8, 7.2)
 BODY = "\x00page\x00"
 """Where the page's text goes in a rendered print template (``PrintDocument.frames``)."""
 CONVERSION_LIBRARIES = ("markdown", "pymdown-extensions")
-"""The libraries whose versions decide how a page converts, with this module and ``typst_markup``."""
+"""The libraries whose versions decide how a page converts (``conversion_digest``)."""
 
 
 @dataclass(frozen=True)
@@ -105,12 +105,17 @@ def print_documents(
 @functools.cache
 def conversion_digest() -> str:
     """A hash of what converts a page to Typst markup besides the page and its settings: this
-    module, ``typst_markup`` and the Markdown libraries' versions."""
+    module, ``typst_markup``, the templating module (its ``typst`` filter escapes the text) and
+    the Markdown libraries' versions."""
     digest = hashlib.sha256()
-    for module in ("printing.py", "typst_markup.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
+    here = Path(__file__).parent
+    for module in (here / "printing.py", here / "typst_markup.py", here.parent / "templating.py"):
+        digest.update(module.read_bytes())
     for library in CONVERSION_LIBRARIES:
-        digest.update(f"{library}={version(library)}\n".encode())
+        try:
+            digest.update(f"{library}={version(library)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} not installed\n".encode())
     return digest.hexdigest()
 
 
