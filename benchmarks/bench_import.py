@@ -5,7 +5,7 @@
 For each sample review with a report in tests/reports/, the gold file
 benchmarks/import_gold/<id>.yml pairs each of the review's learning points and recommendations
 with a phrase of the report it restates. The report is imported as text, and as a PDF
-(WeasyPrint) and a Word file (python-docx, page breaks where the PDF's pages fall) made from the
+(Typst) and a Word file (python-docx, page breaks where the PDF's pages fall) made from the
 text (tests/report_files.py). Reported per report and format:
 
 - recall: the share of gold items (points and recommendations) that some draft item of the

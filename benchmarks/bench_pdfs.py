@@ -83,7 +83,7 @@ def per_pdf(reviews: int, count: int) -> str:
 
     documents = print_documents_of(reviews, count)
     start_printing_process()  # as each worker process of a build is
-    make_pdfs(dict([next(iter(documents.items()))]), workers=1)  # WeasyPrint loaded and warmed up
+    make_pdfs(dict([next(iter(documents.items()))]), workers=1)  # Typst and Markdown set up and warmed up
     forget_made()
     made: dict[str, bytes] = {}
     times: dict[str, float] = {}

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.model.dates import PublicationDate, or_not_dated
 
@@ -31,8 +32,27 @@ def environment() -> jinja2.Environment:
     env.filters["or_not_dated"] = or_not_dated
     env.filters["join_names"] = join_names
     env.filters["names_of"] = names_of
+    env.filters["typst"] = typst_text
+    env.filters["typst_string"] = typst_string
     env.globals.update(board_key=board_key, nation_string=nation_string)
     return env
+
+
+_TYPST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def typst_text(text: object) -> Markup:
+    """The ``typst`` filter: ``text`` as Typst markup that prints it as written. Every ASCII
+    punctuation mark is escaped with a backslash (Typst gives ``# * _ $ @ < > [ ] ` ~ \\`` and
+    ``-- ... //`` meanings of their own), and runs of white space become one space, as in HTML."""
+    return Markup(_TYPST_SPECIAL.sub(r"\\\1", _SPACES.sub(" ", str(text))))
+
+
+def typst_string(text: object) -> Markup:
+    """The ``typst_string`` filter: ``text`` as a Typst string literal, in double quotes."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return Markup('"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"')
 
 
 def display_date(published: PublicationDate | None, strings: Mapping[str, str]) -> str:

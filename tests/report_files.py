@@ -1,12 +1,16 @@
-"""Report files made from a report's text, as a board might have them: a PDF (WeasyPrint, with a
+"""Report files made from a report's text, as a board might have them: a PDF (Typst, with a
 running header and "Page N of M" footer on every page, as reports have) and a Word .docx
 (python-docx) whose page breaks fall where the PDF's pages do, so that both carry page numbers. Used by the import tests and benchmarks/bench_import.py."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
+import tempfile
 from pathlib import Path
+
+from generator.templating import typst_text
 
 HEADING = re.compile(r"^\*\*(.+?)\*\*$|^(\d{1,2}\.?\s+[A-Z][^.]{0,70}|[A-Z][A-Z ,'’&()-]{6,})$")
 """A line set as a heading: bold on its own, or a short numbered or capitalised title line."""
@@ -29,16 +33,39 @@ def _html(text: str) -> str:
     return f"<html><head><style>{style}</style></head><body>{''.join(paragraphs)}</body></html>"
 
 
+TYPST_PAGE = """\
+#set page(paper: "a4", margin: 2cm, header: align(right, text(size: 12pt)[Serious Case Review]),
+  footer: context align(center, text(size: 12pt)[Page #counter(page).display("1 of 1", both: true)]))
+#set text(font: "DejaVu Serif", size: 11pt, top-edge: "ascender", bottom-edge: "descender")
+#set par(leading: 0.164em, spacing: 1.164em)
+#show heading: set text(size: 14pt)
+#show heading: set block(above: 11.62pt + 0.164em, below: 11.62pt + 0.164em)
+#let line(number, body) = [#context metadata((number, here().page()))#body]
+"""
+"""The report's page: A4, 2 cm margins, its kind at the top right and "Page N of M" at the foot,
+lines and paragraphs spaced as a web browser spaces them; each line leaves the page it starts
+on for ``make_pdf`` to read back."""
+
+
+def _typst(text: str) -> str:
+    lines = []
+    for number, line in enumerate(_lines(text)):
+        heading = HEADING.match(line) and len(line.split()) <= 12
+        body = f"#heading(level: 2)[{typst_text(line)}]" if heading else typst_text(line)
+        lines.append(f"#line({number}, [{body}])")
+    return TYPST_PAGE + "\n\n".join(lines) + "\n"
+
+
 def make_pdf(text: str, path: Path) -> list[int]:
     """Write the text as a PDF; the page each line is on."""
-    import weasyprint
+    import typst
 
-    document = weasyprint.HTML(string=_html(text)).render()
-    document.write_pdf(path)
-    page_of: dict[int, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            page_of.setdefault(int(anchor[1:]), number)
+    with tempfile.TemporaryDirectory() as folder:  # Typst reads back a document from a file only
+        source = Path(folder) / "report.typ"
+        source.write_text(_typst(text), encoding="utf-8")
+        compiler = typst.Compiler(input=source)
+        path.write_bytes(compiler.compile(format="pdf"))
+        page_of = dict(json.loads(compiler.query("metadata", field="value")))
     return [page_of.get(index, 1) for index in range(len(_lines(text)))]
 
 

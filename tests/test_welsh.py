@@ -422,7 +422,7 @@ def test_welsh_word_and_pdf_files_say_they_are_in_welsh(project: Project) -> Non
     assert "<dc:language>cy-GB</dc:language>" in properties and "Plentyn A" in properties
     printed = print_documents(welsh, render(welsh), markdown_settings(project.config_file))
     briefing = {"pdf/test-2024-child-a.pdf": printed["pdf/test-2024-child-a.pdf"]}
-    assert '<html lang="cy">' in briefing["pdf/test-2024-child-a.pdf"].versions[0]
+    assert 'lang: "cy"' in briefing["pdf/test-2024-child-a.pdf"].versions[0]
     pdf = pypdf.PdfReader(io.BytesIO(make_pdfs(briefing, workers=1)["pdf/test-2024-child-a.pdf"]))
     assert pdf.trailer["/Root"]["/Lang"] == "cy"
     assert pdf.metadata is not None and pdf.metadata.title == "Plentyn A"

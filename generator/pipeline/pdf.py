@@ -1,31 +1,32 @@
-"""Stage: turn print documents into PDF files with WeasyPrint.
+"""Stage: turn print documents (Typst source) into PDF files with Typst.
 
-A PDF is made again only when what goes into it changed: each one is kept by the hash of its
-print document (and WeasyPrint's version), in memory for the life of the process (``briefings
-serve`` rebuilds often) and, given a cache folder, on disk between builds, so an edit remakes only
-the edited review's PDFs. The PDFs still to make are made in parallel, one process per core. A
-document WeasyPrint cannot print fails the build with the name of the document and the content
-file it came from.
+A PDF is made again only when what goes into it changed: each one is kept by the hash of what
+it is made from (``PrintDocument.recipe``: the rendered print template, the page, and what
+converts the page), Typst's version and the fonts it may use, in memory for the life of the
+process (``briefings serve`` rebuilds often) and, given a cache folder, on disk between builds,
+so an edit remakes only the edited review's PDFs. A PDF read back is never converted. When there are many PDFs to make, they are made in
+parallel, one process per core. A document Typst cannot make fails the build with the name of
+the document and the content file it came from.
 
-Each process sets WeasyPrint up once (``_weasyprint``): one font configuration (fontconfig's
-fonts and Pango's font map, with their caches) serves every document it prints. The worker
-processes also collect garbage less often (``start_printing_process``). The PDFs are the same,
-byte for byte.
+Each process sets Typst up once (``_compiler``): one compiler, with its fonts found and loaded
+once, makes every document. The fonts are DejaVu Sans's folder when the machine has one of the
+usual folders (Debian's ``fonts-dejavu-core``), so a PDF does not depend on what other fonts are
+installed; otherwise every font of the system. A document gives its own creation date (the
+review's publication date), so the same source always gives the same bytes.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
-import logging
+import io
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from generator.errors import LearningLessonsError
@@ -34,12 +35,18 @@ from generator.pipeline.printing import PrintDocument
 _made: dict[str, bytes] = {}
 """PDFs made or read by the last run in this process, by their key."""
 
-PARALLEL_FROM = 6
-"""Fewer PDFs than this to make are made in this process: starting workers would cost more."""
+PARALLEL_FROM = 40
+"""Fewer PDFs than this to make are made in this process: starting workers (about 0.3 s each,
+Python and the generator imported again) would cost more than it saves."""
 
-GC_THRESHOLD = 20_000
-"""How many new objects a worker makes before the garbage collector looks at the newest (Python's
-default is 700): WeasyPrint makes and drops a great many as it lays a document out."""
+FONT_FOLDERS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts/dejavu",
+)
+"""Folders where systems keep DejaVu Sans, the print template's font; the first that has it is
+the only folder of fonts the PDFs use (with the fonts built into Typst)."""
 
 JOBS_PER_WORKER = 32
 """The PDFs to make are handed to the workers in about this many batches each, small enough
@@ -76,7 +83,7 @@ def forget_made() -> None:
 
 
 def _key(document: PrintDocument) -> str:
-    recipe = "\0".join((version("weasyprint"), str(document.max_pages), *document.versions))
+    recipe = "\0".join((version("typst"), _fonts()[1], *document.recipe()))
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
 
@@ -128,13 +135,8 @@ def _print_all(jobs: list[tuple[str, PrintDocument]], workers: int | None) -> It
 
 def start_printing_process() -> None:
     """Set up a process whose work is making PDFs (each worker, once, before its first PDF):
-    WeasyPrint loaded, and the garbage collector tuned for it. It no longer walks what is
-    loaded by now, which stays for the process's life, and it looks at new objects less often.
-    Each PDF takes about a tenth less time, for a few MB more memory."""
-    _weasyprint()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    Typst's compiler made, with its fonts found and loaded."""
+    _compiler()
 
 
 def _print_job(job: tuple[str, PrintDocument]) -> bytes:
@@ -142,27 +144,54 @@ def _print_job(job: tuple[str, PrintDocument]) -> bytes:
 
 
 @functools.cache
-def _weasyprint() -> tuple[ModuleType, Any]:
-    """WeasyPrint (slow to import; only builds that make PDFs need it) and the one font
-    configuration every document printed in this process shares: the fonts are found, loaded
-    and measured once, not for each document."""
-    import weasyprint
+def _fonts() -> tuple[list[str], str]:
+    """The font folders Typst is given (none: the system's fonts) and a fingerprint of the fonts
+    it finds there: their files' names and sizes, so a changed font makes the PDFs again."""
+    import typst
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint, weasyprint.text.fonts.FontConfiguration()
+    folders = [folder for folder in FONT_FOLDERS if (Path(folder) / "DejaVuSans.ttf").is_file()][:1]
+    found = typst.Fonts(include_system_fonts=not folders, include_embedded_fonts=True, font_paths=folders)
+    files = sorted({info.path for info in found.fonts() if info.path})
+    fingerprint = "\n".join(f"{file}:{os.path.getsize(file)}" for file in files)
+    return folders, hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _compiler() -> Any:
+    """The Typst compiler of this process (Typst is imported only by builds that make PDFs),
+    with its fonts found and loaded once for every document it makes."""
+    import typst
+
+    folders, _ = _fonts()
+    fonts = typst.Fonts(include_system_fonts=not folders, include_embedded_fonts=True, font_paths=folders)
+    return typst.Compiler(font_paths=fonts, ignore_system_fonts=bool(folders))
+
+
+_PAGE_COUNT = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
+
+
+def _page_count(pdf: bytes) -> int:
+    """How many pages a PDF Typst made has: the count of its page tree's root, the largest (read
+    with pypdf should Typst ever write the tree where it cannot be seen, in a compressed stream)."""
+    counts = _PAGE_COUNT.findall(pdf)
+    if not counts:
+        import pypdf
+
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return max(int(count) for count in counts)
 
 
 def _print(path: str, document: PrintDocument) -> bytes:
     """The first version of ``document`` that fits its page limit, as PDF bytes."""
-    weasyprint, fonts = _weasyprint()
+    compiler = _compiler()
     try:
-        for html in document.versions:
-            rendered = weasyprint.HTML(string=html).render(font_config=fonts)
-            if document.max_pages is None or len(rendered.pages) <= document.max_pages:
-                return rendered.write_pdf(font_config=fonts)
-    except Exception as error:  # WeasyPrint raises many kinds; all mean this document failed
-        raise PdfBuildError(f"could not make {path} (from {document.source}): {error}") from error
+        for source in document.versions:
+            pdf = compiler.compile(input=source.encode("utf-8"), format="pdf")
+            if document.max_pages is None or _page_count(pdf) <= document.max_pages:
+                return bytes(pdf)
+    except RuntimeError as error:  # typst.TypstError, or the binding's own failures
+        message = getattr(error, "message", None) or str(error)
+        raise PdfBuildError(f"could not make {path} (from {document.source}): {message}") from error
     raise PdfBuildError(
         f"{path} (from {document.source}) does not fit on {document.max_pages} pages even in the smallest "
         "type; shorten its learning points, questions or summary"
