@@ -325,7 +325,9 @@ def build_site(
                     published_here = before.under(edition.folder).items()
                     previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
                 records = search_records(taken.entries, searched.filters)
-                found = write_search_index(records, site, language=edition.language, previous=previous)
+                found = write_search_index(
+                    records, site, edition.language, previous, cache, digest(code, edition.folder, overrides)
+                )
                 kept.extend(edition.folder + p for p, d in found.items() if previous and previous.get(p) == d)
                 times.index += time.perf_counter() - mark
     except internals.InternalsChanged as change:
