@@ -192,9 +192,10 @@ def write_search_index(
     return files.digests
 
 
-WordEntry = tuple[bytes, str, int]
+WordEntry = tuple[bytes, str, int, tuple[bytes, ...]]
 """A word's part of the index, kept between builds: a hash of its records (their weights and
-ids), its entry in its file of words, and how many files of further records it has."""
+ids), its entry in its file of words, how many files of further records it has, and a hash of
+the records in each of those files."""
 
 RecordWords = tuple[bytes, bytes, str]
 """What a record gives the index, kept between builds: its words (UTF-8, joined by spaces), the
@@ -419,16 +420,26 @@ def _weigh(
         word = run.decode("utf-8")
         held = hashlib.blake2b(array("q", found).tobytes(), digest_size=16).digest()
         before = (known or {}).get(run)
+        if not isinstance(before, tuple) or len(before) != 4:  # none, or from other code: made again
+            before = None
         if before is not None and before[0] == held and files.same(f"more/{_hex(word)}-", before[2]):
             entries[word] = before[1]
         else:
             steps = [found[0], *map(sub, found[1:], found)]
             blocks = _blocks(found, cuts.get(run, []))
+            kept_blocks = before[3] if before is not None else ()
+            block_hashes = []
             for number, (start, stop) in enumerate(blocks):
+                # A file of further records is made again only if its records changed.
+                block = hashlib.blake2b(array("q", found[start:stop]).tobytes(), digest_size=16).digest()
+                block_hashes.append(block)
+                name = f"more/{_hex(word)}-{number}.gz"
+                if number < len(kept_blocks) and kept_blocks[number] == block and files.same_file(name):
+                    continue
                 steps[start] = found[start]
-                files.write_text(f"more/{_hex(word)}-{number}.gz", str(steps[start:stop]).replace(" ", ""))
+                files.write_text(name, str(steps[start:stop]).replace(" ", ""))
             entries[word] = f"[{len(found)},{len(blocks)},{steps[:FIRST]}]".replace(" ", "")
-            before = (held, entries[word], len(blocks))
+            before = (held, entries[word], len(blocks), tuple(block_hashes))
         if made is not None:
             made[run] = before
     return entries
@@ -550,6 +561,16 @@ class _Files:
         for name in names:
             self.hashes[name] = self.known[name]
             self.digests[name] = self.known[name][1]
+        return True
+
+    def same_file(self, path: str) -> bool:
+        """Whether the file at ``path`` (in the index's folder) is published as the last build
+        made it, and is then kept as it is."""
+        name = f"{FOLDER}/{path}"
+        if name not in self.known or self.previous.get(name) != self.known[name][1]:
+            return False
+        self.hashes[name] = self.known[name]
+        self.digests[name] = self.known[name][1]
         return True
 
     def write(self, path: str, data: Any) -> None:
