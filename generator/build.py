@@ -19,11 +19,12 @@ from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import PrintDocument, print_documents
 from generator.pipeline.render import render
 from generator.pipeline.render.browse import search_filter_labels, search_filters
-from generator.pipeline.site import SplitSearch, build_site, finish_interrupted_update
+from generator.pipeline.site import TEMPLATES_FOLDER, SplitSearch, build_site, finish_interrupted_update
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
 from generator.pipeline.write import WriteReport, write_pages
+from generator.templating import environment, keep_compiled
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     to ``briefings/``. The PDFs of every language are made in one go, so the PDF cache keeps
     them all (it keeps only the PDFs of the last call). What is unchanged since the last build
     is taken from the cache in ``.cache/generate`` (the same bytes as working it out again)."""
+    keep_compiled(environment(), project.root / ".cache" / TEMPLATES_FOLDER)
     kept = GenerateCache(project.generate_cache)
     with kept.settled():
         try:

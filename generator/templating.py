@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator.model.dates import PublicationDate, or_not_dated
@@ -53,6 +55,53 @@ def typst_string(text: object) -> Markup:
     """The ``typst_string`` filter: ``text`` as a Typst string literal, in double quotes."""
     escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
     return Markup('"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"')
+
+
+class KeptCompiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder between builds (Jinja's own bytecode cache), so a
+    build does not compile every template again. An entry is found by the template's name, file
+    and source, Python's and Jinja's versions, and the environment's settings that change how a
+    template compiles (two environments never share an entry); one that cannot be read is a
+    miss, compiled again."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        settings = (
+            jinja2.__version__,
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.newline_sequence,
+            environment.optimized,
+            repr(environment.autoescape),
+            repr(environment.finalize),
+            sorted(environment.extensions),
+        )
+        return super().get_bucket(environment, name, f"{filename}|{settings!r}", source)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # damaged or cut short: a miss
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:  # a cache that cannot be written is only slower
+            pass
+
+
+def keep_compiled(env: jinja2.Environment, folder: Path) -> None:
+    """Have ``env`` keep its compiled templates in ``folder`` (``KeptCompiled``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    env.bytecode_cache = KeptCompiled(str(folder))
 
 
 def display_date(published: PublicationDate | None, strings: Mapping[str, str]) -> str:

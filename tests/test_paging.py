@@ -1,15 +1,18 @@
 """Theme and agency pages split into pages of ``POINTS_PER_PAGE`` learning points, each linking
-to the others, every point on exactly one of them, and every page known to the link check."""
+to the others, every point on exactly one of them, and every page known to the link check; the
+further pages counted from the oldest point, so that a newer review leaves them as they were."""
 
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from generator.build import Project, check
 from generator.model import addresses
-from generator.model.content import point_themes
+from generator.model.content import ReviewEntry, point_themes
 from generator.pipeline.render import render, sessions
 
 
@@ -36,13 +39,16 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
 ) -> None:
     pages, planned = small_pages
     stem = first.removesuffix(".md")
-    mine = [first] + sorted(
+    further = sorted(
         (path for path in pages if path.startswith(f"{stem}-page-")), key=lambda path: int(path.split("-")[-1][:-3])
     )
+    mine = [first, *reversed(further)]  # as readers go: the first page, then the newest further page
     assert len(mine) >= 2
     assert set(mine) <= planned  # the link check knows every page
     found = [link for page in mine for link in points_on(pages[page])]
-    assert all(len(points_on(pages[page])) <= 3 for page in mine)
+    # The first page holds the newest 3 to 5 points, each further page 3.
+    assert 3 <= len(points_on(pages[first])) <= 5
+    assert all(len(points_on(pages[page])) == 3 for page in further)
     # Rendered at the usual size, the first page alone has every point, in the same order.
     assert found == points_on(render(check(sample_site))[first])
     # Search finds the theme or agency once, on its first page: the further pages are left out.
@@ -77,3 +83,63 @@ def test_a_theme_session_plan_draws_on_the_newest_reviews_and_links_to_every_poi
     prompts = bounded.split("## Discussion prompts")[1]
     assert f"### {on_theme[0].title}" in prompts
     assert all(f"### {review.title}" not in prompts for review in on_theme[1:])
+
+
+def further_pages(pages: dict[str, str]) -> dict[str, list[str]]:
+    """Each theme's and agency's further pages, by its first page."""
+    found: dict[str, list[str]] = {}
+    for path in pages:
+        if re.search(r"^(themes|agencies)/.*-page-\d+\.md$", path):
+            found.setdefault(re.sub(r"-page-\d+\.md$", ".md", path), []).append(path)
+    return found
+
+
+def pages_of(entry: ReviewEntry) -> set[str]:
+    """The first pages of the themes and agencies ``entry``'s points are on."""
+    return {
+        address
+        for section in entry.review.sections
+        for point in section.learning_points
+        for address in [
+            *map(addresses.theme, point_themes(entry.review, section, point)),
+            *map(addresses.agency, point.agencies),
+        ]
+    }
+
+
+def test_a_newer_review_changes_only_the_first_page_of_its_themes_and_agencies(
+    sample_site: Project, tmp_path: Path
+) -> None:
+    """Further pages are counted from the oldest point: a review newer than every other adds its
+    points to the first page of each of its themes and agencies and leaves every further page,
+    where it was: byte for byte, unless the first page's points make a page more (then every
+    page's pager links to it)."""
+    shutil.copytree(sample_site.content_dir, tmp_path / "content")
+    project = Project(tmp_path)
+    reviews = project.content_dir / "reviews"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(addresses, "POINTS_PER_PAGE", 3)
+        content = check(project)
+        before = render(content)
+        # A copy of the review on the most themes and agencies with further pages, published
+        # the same day as the newest and first by id: the newest of all.
+        source = max(content.reviews, key=lambda entry: len(pages_of(entry) & further_pages(before).keys()))
+        text = (tmp_path / source.source).read_text(encoding="utf-8")
+        newest = (tmp_path / content.reviews[0].source).read_text(encoding="utf-8")
+        text = re.sub(r"^id: .*$", "id: aaa-newest", text, count=1, flags=re.MULTILINE)
+        published = re.compile(r"^published: .*$", flags=re.MULTILINE)
+        text = published.sub(published.search(newest).group().replace("\\", r"\\"), text, count=1)
+        (reviews / "aaa-newest.md").write_text(text, encoding="utf-8")
+        content = check(project)
+        assert content.reviews[0].review.id == "aaa-newest"
+        after = render(content)
+    paged_before, paged_after = further_pages(before), further_pages(after)
+    for first, pages in paged_before.items():
+        for page in pages:  # the same points, at the same address
+            assert points_on(before[page]) == points_on(after[page]), page
+        if len(paged_after[first]) == len(pages):  # no page more: not a byte changed
+            assert all(before[page] == after[page] for page in pages), first
+    # Some first pages took new points and kept their further pages as they were.
+    assert any(
+        before[first] != after[first] and len(paged_after[first]) == len(pages) for first, pages in paged_before.items()
+    )

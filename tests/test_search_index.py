@@ -19,6 +19,7 @@ from conftest import REPO
 from markupsafe import Markup
 
 from generator.pipeline import search_index
+from generator.pipeline.page_cache import PageCache
 from generator.pipeline.search_index import SearchRecord, write_search_index
 from generator.pipeline.search_words import counted, words
 
@@ -174,17 +175,25 @@ def review(page: int, text: str) -> list[SearchRecord]:
     ]
 
 
+@pytest.mark.parametrize("cached", [False, True, "damaged"])
 def test_an_edit_or_an_addition_rewrites_few_files_and_the_result_is_a_cold_builds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool | str
 ) -> None:
+    """Also with what the last build worked out kept in a cache (each page's words, each file's
+    text's hash), and with that cache damaged: the same files, the same ones written."""
     small_index(monkeypatch, FIRST=8, BLOCK=16, SHORTEST_BLOCK=4, LONGEST_BLOCK=64, SHARD_BYTES=2000)
+    cache = PageCache(tmp_path / "cache") if cached else None
     texts = [" ".join(f"w{(page * 13 + k * k) % 97}" for k in range(20)) for page in range(60)]
     pages = {page: review(page, texts[page]) for page in range(60)}
 
     def records(of: dict[int, list[SearchRecord]]) -> list[SearchRecord]:
         return [record for page in of.values() for record in page]
 
-    published = write_search_index(records(pages), tmp_path / "published")
+    published = write_search_index(records(pages), tmp_path / "published", cache=cache)
+    if cached == "damaged":
+        for entry in (tmp_path / "cache").rglob("*"):
+            if entry.is_file():
+                entry.write_bytes(entry.read_bytes()[:-9] + b"damaged!!")
     edited = dict(pages)
     edited[30] = review(30, texts[30] + " edited")
     added = dict(pages)
@@ -192,7 +201,7 @@ def test_an_edit_or_an_addition_rewrites_few_files_and_the_result_is_a_cold_buil
     for changed in (edited, added):
         staging = tmp_path / "staging"
         shutil.rmtree(staging, ignore_errors=True)
-        digests = write_search_index(records(changed), staging, previous=published)
+        digests = write_search_index(records(changed), staging, previous=published, cache=cache)
         written = {path.relative_to(staging).as_posix() for path in staging.rglob("*") if path.is_file()}
         assert written == {path for path, digest in digests.items() if published.get(path) != digest}
         # the changed review's records only, and few files of words and further records

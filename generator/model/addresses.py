@@ -88,13 +88,16 @@ def word_files(review_id: str) -> dict[str, str]:
 
 
 POINTS_PER_PAGE = 50
-"""The most learning points a theme or agency page lists; more go on further pages, each linked
-from the others (``themes/KEY-page-2.md``...)."""
+"""How many learning points each further page of a theme or agency lists. Its first page lists
+the newest points, at least this many and fewer than twice this many (all of them, if fewer);
+the older ones go on further pages of exactly this many, each linked from the others. The
+further pages are counted from the oldest point (``themes/KEY-page-2.md`` holds the oldest), so
+a further page holds the same points, at the same address, however many newer reviews come."""
 
 
 def page_count(points: int) -> int:
     """How many pages a theme or agency with ``points`` learning points has (at least one)."""
-    return max(1, -(-points // POINTS_PER_PAGE))
+    return max(1, points // POINTS_PER_PAGE)
 
 
 def _numbered(first: str, number: int) -> str:
@@ -102,7 +105,7 @@ def _numbered(first: str, number: int) -> str:
 
 
 def theme(key: str, number: int = 1) -> str:
-    """A theme's page: its first, or page ``number`` of its learning points."""
+    """A theme's page: its first, or its further page ``number`` (see ``POINTS_PER_PAGE``)."""
     return _numbered(f"themes/{key}.md", number)
 
 
@@ -111,7 +114,7 @@ def theme_session_plan(key: str) -> str:
 
 
 def agency(key: str, number: int = 1) -> str:
-    """An agency's page: its first, or page ``number`` of the learning points addressed to it."""
+    """An agency's page: its first, or its further page ``number`` (see ``POINTS_PER_PAGE``)."""
     return _numbered(f"agencies/{key}.md", number)
 
 

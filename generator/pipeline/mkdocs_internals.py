@@ -12,6 +12,7 @@ build, a reload by hand, pages converted one by one) with a one-line notice.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import time
 from collections.abc import Callable, Sequence
@@ -121,6 +122,70 @@ def set_conversion(page: Page, converted: dict[str, Any], files: Files) -> None:
     if links is not None:
         found = [(files.get_file_from_path(path), anchors) for path, anchors in links]
         page.links_to_anchors = {file: anchors for file, anchors in found if file is not None}
+
+
+READ_SOURCE = "meta.get_data(source)"
+"""How MkDocs' ``Page.read_source`` splits a page's source into its Markdown and front matter
+(``replace_read_source`` does the same with a cache in front)."""
+
+
+def replace_read_source(page: Page, split: Callable[[str], tuple[str, dict[str, Any]]]) -> None:
+    """Make MkDocs read ``page``'s source as ``Page.read_source`` does (plugins first, then the
+    file) but split it into Markdown and front matter with ``split`` (as ``front_matter``)."""
+    import logging
+
+    def read_source(config: MkDocsConfig) -> None:
+        source = config.plugins.on_page_read_source(page=page, config=config)
+        if source is None:
+            try:
+                source = page.file.content_string
+            except OSError:
+                logging.getLogger("mkdocs.structure.pages").error(f"File not found: {page.file.src_path}")
+                raise
+            except ValueError:
+                logging.getLogger("mkdocs.structure.pages").error(f"Encoding error reading file: {page.file.src_path}")
+                raise
+        page.markdown, page.meta = split(source)
+
+    if _reads_source_as_expected():
+        page.read_source = read_source  # type: ignore[method-assign]
+
+
+@functools.cache
+def _reads_source_as_expected() -> bool:
+    """Whether MkDocs' ``Page.read_source`` splits the source as ``READ_SOURCE`` says (else
+    pages are read MkDocs' own way)."""
+    try:
+        return READ_SOURCE in inspect.getsource(Page.read_source)
+    except (OSError, TypeError):
+        return False
+
+
+def front_matter(source: str, known: dict[bytes, bytes], seen: dict[bytes, bytes]) -> tuple[str, dict[str, Any]]:
+    """``source`` split into its Markdown and its front matter as MkDocs' ``meta.get_data``
+    does, the front matter taken from ``known`` (pickled, by a hash of its YAML) when it is
+    there, so that YAML is parsed only for front matter not met in the last build; every
+    front matter met is put in ``seen``."""
+    import hashlib
+    import pickle
+
+    from mkdocs.utils import meta
+
+    found = meta.YAML_RE.match(source)
+    if found is None:
+        return meta.get_data(source)
+    key = hashlib.blake2b(found.group(1).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+    packed = known.get(key)
+    if packed is not None:
+        seen[key] = packed
+        return source[found.end() :].lstrip("\n"), pickle.loads(packed)
+    markdown, data = meta.get_data(source)
+    if markdown is not source and isinstance(data, dict):  # front matter read as MkDocs reads it
+        try:
+            seen[key] = pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # not kept: read again next time
+            pass
+    return markdown, data
 
 
 def replace_render(page: Page, render: Callable[[MkDocsConfig, Files], None]) -> None:

@@ -274,6 +274,10 @@ class ConvertPages(BasePlugin):
         self.converted_count = 0
         """How many pages were converted in this build (the others came from the cache)."""
         self.rendered_count = 0
+        self.front_matter: dict[bytes, bytes] = {}
+        """The pages' front matter as the last build read it, pickled, by a hash of its YAML."""
+        self.front_matter_seen: dict[bytes, bytes] = {}
+        """The same, as this build read it: kept for the next."""
 
     @event_priority(-100)  # after every other plugin has changed the navigation
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -315,9 +319,27 @@ class ConvertPages(BasePlugin):
         for src_uri, packed in convert_all(missing, config, files, self.workers):
             self.store.put(keys[src_uri], packed)
             self.converted[src_uri] = keys[src_uri]
+        self.front_matter = self._load_front_matter()
         for page in pages:
             internals.replace_render(page, self._render_for(page))
+            if self.cache is not None:
+                internals.replace_read_source(page, self._split)
         return nav
+
+    def _split(self, source: str) -> tuple[str, dict[str, Any]]:
+        return internals.front_matter(source, self.front_matter, self.front_matter_seen)
+
+    def _front_matter_key(self) -> str:
+        return digest("front matter", self.fingerprint)
+
+    def _load_front_matter(self) -> dict[bytes, bytes]:
+        """The pages' front matter as the last build read it (pickled, by a hash of its YAML)."""
+        packed = self.cache.get(self._front_matter_key()) if self.cache is not None else None
+        try:
+            kept = pickle.loads(packed) if packed is not None else {}
+        except Exception:
+            return {}
+        return kept if isinstance(kept, dict) else {}
 
     def _conversion_key(self, page: Page, config: MkDocsConfig) -> str:
         file = page.file
@@ -357,7 +379,9 @@ class ConvertPages(BasePlugin):
         for facts in self.facts.values():
             facts["output"] = digest_of(facts.pop("dest"))
         self.cache.put(self._state_key(), zlib.compress(pickle.dumps(self.facts, pickle.HIGHEST_PROTOCOL), 0))
+        self.cache.put(self._front_matter_key(), pickle.dumps(self.front_matter_seen, pickle.HIGHEST_PROTOCOL))
         self.facts = {}
+        self.front_matter, self.front_matter_seen = {}, {}
 
     def _set_from_facts(self, page: Page, known: dict[str, Any], files: Files) -> None:
         """Set up ``page`` as its conversion would, but for its content and contents list."""

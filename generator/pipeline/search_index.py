@@ -43,8 +43,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import pickle
 import re
 import shutil
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -60,6 +62,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.model import addresses
+from generator.pipeline.page_cache import PageCache
+from generator.pipeline.page_cache import digest as cache_key
 from generator.pipeline.search_words import counted
 
 FOLDER = "search-index"
@@ -161,59 +165,140 @@ def write_search_index(
     folder: Path,
     language: str = "en",
     previous: Mapping[str, str] | None = None,
+    cache: PageCache | None = None,
+    fingerprint: str = "",
 ) -> dict[str, str]:
     """Index ``records`` into ``folder/search-index/`` (see the module's note) and return
     ``{path relative to folder: sha256 of its bytes}`` for every file of the index. Only the
     files whose digest differs from ``previous`` (the same mapping, from the site as it was
     published) are written; with no ``previous``, the folder is emptied and every file written.
     ``language`` is the pages' language (English words are reduced to their singular, Welsh words
-    are kept as they are). The same records give the same files, whatever came before."""
+    are kept as they are). The same records give the same files, whatever came before.
+
+    With ``cache``, what the last build worked out is kept there (``Kept``, under a hash of
+    ``fingerprint``: the code and settings), so that a rebuild cuts only the changed pages'
+    text into words, and compresses and hashes only the files whose text changed."""
     output = folder / FOLDER
     if previous is None:
         shutil.rmtree(output, ignore_errors=True)
-    files = _Files(folder, previous or {})
+    kept = Kept.load(cache, cache_key("search index words", fingerprint, language, NOTE))
+    files = _Files(folder, previous or {}, kept.files)
+    words: dict[bytes, WordEntry] = {}
     try:
-        _write_index(records, files, language)
+        made = _write_index(records, files, language, kept, words)
     finally:
         files.close()
+    kept.save(made, words, files)
     return files.digests
 
 
-def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) -> None:
+WordEntry = tuple[bytes, str, int, tuple[bytes, ...]]
+"""A word's part of the index, kept between builds: a hash of its records (their weights and
+ids), its entry in its file of words, how many files of further records it has, and a hash of
+the records in each of those files."""
+
+RecordWords = tuple[bytes, bytes, str]
+"""What a record gives the index, kept between builds: its words (UTF-8, joined by spaces), the
+lightness of each (``_lightness``, one byte each, in the same order), and the name of its file
+with the digest of its bytes (``name:digest``; empty until it is made)."""
+
+
+@dataclass
+class Kept:
+    """What the last build of the index worked out, to be used again (``write_search_index``)."""
+
+    pages: dict[str, tuple[RecordWords, ...]]
+    """Each page's records' words, by a hash of its records (``_page_key``)."""
+    files: dict[str, tuple[bytes, str]]
+    """Each file's text's hash and the digest of its bytes, by its path in the site."""
+    words: dict[bytes, WordEntry] = field(default_factory=dict)
+    """Each word's part of the index, by the word (UTF-8)."""
+    cache: PageCache | None = None
+    key: str = ""
+
+    @classmethod
+    def load(cls, cache: PageCache | None, key: str) -> Kept:
+        """What ``cache`` keeps under ``key``: nothing if it has none or it cannot be read."""
+        if cache is not None:
+            packed = cache.get(key)
+            try:
+                pages, files, words = pickle.loads(packed) if packed is not None else ({}, {}, {})
+                if isinstance(pages, dict) and isinstance(files, dict) and isinstance(words, dict):
+                    return cls(pages, files, words, cache, key)
+            except Exception:  # damaged: worked out again
+                pass
+        return cls({}, {}, {}, cache, key)
+
+    def save(self, made: dict[str, tuple[RecordWords, ...]], words: dict[bytes, WordEntry], files: _Files) -> None:
+        """Keep what this build made (the pages' words, with their files' digests) for the next."""
+        if self.cache is None:
+            return
+        pages = {
+            key: tuple(
+                (words, lights, name if ":" in name else f"{name}:{files.digests[f'{FOLDER}/{name}']}")
+                for words, lights, name in records
+            )
+            for key, records in made.items()
+        }
+        self.cache.put(self.key, pickle.dumps((pages, files.hashes, words), pickle.HIGHEST_PROTOCOL))
+
+
+def _page_key(address: str, page: list[SearchRecord], number: int) -> str:
+    """A hash of what a page's records give the index: their text, headings and addresses, and
+    the page's number (its records' files are named by it)."""
+    made = hashlib.blake2b(digest_size=20)
+    for part in (address, str(number), page[0].page_title):
+        made.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for record in page:
+        for part in (record.location, record.title, record.text):
+            made.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        made.update(b"\1")
+    return made.hexdigest()
+
+
+def _record_words(title: str, text: str, language: str) -> tuple[bytes, bytes]:
+    """A record's words (UTF-8, joined by spaces) and the lightness of each (one byte each):
+    the heading's words count ``TITLE_WEIGHT`` times."""
+    found = counted(text, language)
+    heading = counted(title, language)
+    norm = K1 * (1 - B + B * max(1, found.total() + heading.total()) / TYPICAL_LENGTH)
+    for word, count in heading.items():
+        found[word] += TITLE_WEIGHT * count
+    return b" ".join(found), bytes(_lightness(count, norm) for count in found.values())
+
+
+def _write_index(
+    records: Iterable[SearchRecord], files: _Files, language: str, kept: Kept, entries_made: dict[bytes, WordEntry]
+) -> dict[str, tuple[RecordWords, ...]]:
+    """Write the index's files; return each page's records' words, by ``_page_key`` (and each
+    word's entry in ``entries_made``)."""
     pages: dict[str, list[SearchRecord]] = {}
     for record in records:
         pages.setdefault(record.page, []).append(record)
     numbers, span = _page_numbers({address: len(page) for address, page in pages.items()})
     postings: defaultdict[bytes, list[int]] = defaultdict(list)
     cuts: defaultdict[bytes, list[int]] = defaultdict(list)
+    made: dict[str, tuple[RecordWords, ...]] = {}
     for address, page in pages.items():
         first_id = numbers[address] * SLOTS
-        page_title = _plain(page[0].page_title)
-        for place, record in enumerate(page):
+        key = _page_key(address, page, first_id)
+        known = kept.pages.get(key)
+        if known is None or len(known) != len(page):
+            known = tuple(_made_record(record, first_id + place, files, language) for place, record in enumerate(page))
+        else:
+            for place, (_, _, name) in enumerate(known):
+                path, _, found = name.partition(":")
+                if not files.has(path, found):
+                    _made_record(page[place], first_id + place, files, language)
+        made[key] = known
+        for place, (words, lights, _) in enumerate(known):
             record_id = first_id + place
-            title, text = _plain(record.title), _plain(record.text)
-            found = counted(text, language)
-            heading = counted(title, language)
-            norm = K1 * (1 - B + B * max(1, found.total() + heading.total()) / TYPICAL_LENGTH)
-            for word, count in heading.items():
-                found[word] += TITLE_WEIGHT * count
-            once = _lightness(1, norm) * span + record_id
-            for word, count in found.items():
-                postings[word].append(once if count == 1 else _lightness(count, norm) * span + record_id)
+            for word, light in zip(words.split(), lights, strict=True):
+                postings[word].append(light * span + record_id)
             if _ends_block(record_id):
-                for word, count in found.items():
-                    cuts[word].append(_lightness(count, norm) * span + record_id)
-            files.write(
-                f"records/{record_id}.gz",
-                {
-                    "location": record.location,
-                    "page": record.page,
-                    "page_title": page_title,
-                    "text": text,
-                    "title": title,
-                },
-            )
-    entries = _weigh(postings, cuts, files)
+                for word, light in zip(words.split(), lights, strict=True):
+                    cuts[word].append(light * span + record_id)
+    entries = _weigh(postings, cuts, files, kept.words, entries_made)
     shards, split = _shards(entries)
     for prefix, members in shards.items():
         body = ",".join(f'"{word}":{entries[word]}' for word in members)
@@ -233,6 +318,25 @@ def _write_index(records: Iterable[SearchRecord], files: _Files, language: str) 
         "records": sum(len(page) for page in pages.values()),
     }
     files.write_text("index.json", json.dumps(settings, ensure_ascii=False, sort_keys=True), packed=False)
+    return made
+
+
+def _made_record(record: SearchRecord, record_id: int, files: _Files, language: str) -> RecordWords:
+    """Write ``record``'s file (as ``record_id``) and return its words (its file's digest is
+    known once the file is made)."""
+    title, text = _plain(record.title), _plain(record.text)
+    name = f"records/{record_id}.gz"
+    files.write(
+        name,
+        {
+            "location": record.location,
+            "page": record.page,
+            "page_title": _plain(record.page_title),
+            "text": text,
+            "title": title,
+        },
+    )
+    return (*_record_words(title, text, language), name)
 
 
 def _page_numbers(pages: dict[str, int]) -> tuple[dict[str, int], int]:
@@ -293,23 +397,51 @@ def _plain(html: str) -> str:
     return unescape(text) if "&" in text else text
 
 
-def _weigh(postings: dict[bytes, list[int]], cuts: dict[bytes, list[int]], files: _Files) -> dict[str, str]:
+def _weigh(
+    postings: dict[bytes, list[int]],
+    cuts: dict[bytes, list[int]],
+    files: _Files,
+    known: Mapping[bytes, WordEntry] | None = None,
+    made: dict[bytes, WordEntry] | None = None,
+) -> dict[str, str]:
     """Each word's entry in its file of words (as JSON): ``[records holding it, further files,
     its best records]``; its further records are written to ``more/`` as they are weighed. A
     word's records are numbers, best first: how far its weight in the record is from the
     heaviest, times the span of ids (``index.json``), plus the record's id. Each list holds its
-    first number, then each next one's difference from the one before (smaller to fetch)."""
+    first number, then each next one's difference from the one before (smaller to fetch).
+
+    A word whose records are those it had in the last build (``known``) and whose files of
+    further records are published as that build made them is taken as it was; each word's
+    entry is put in ``made`` for the next build."""
     entries: dict[str, str] = {}
     for run in sorted(postings):
         found = postings.pop(run)
         found.sort()
-        steps = [found[0], *map(sub, found[1:], found)]
         word = run.decode("utf-8")
-        blocks = _blocks(found, cuts.get(run, []))
-        for number, (start, stop) in enumerate(blocks):
-            steps[start] = found[start]
-            files.write_text(f"more/{_hex(word)}-{number}.gz", str(steps[start:stop]).replace(" ", ""))
-        entries[word] = f"[{len(found)},{len(blocks)},{steps[:FIRST]}]".replace(" ", "")
+        held = hashlib.blake2b(array("q", found).tobytes(), digest_size=16).digest()
+        before = (known or {}).get(run)
+        if not isinstance(before, tuple) or len(before) != 4:  # none, or from other code: made again
+            before = None
+        if before is not None and before[0] == held and files.same(f"more/{_hex(word)}-", before[2]):
+            entries[word] = before[1]
+        else:
+            steps = [found[0], *map(sub, found[1:], found)]
+            blocks = _blocks(found, cuts.get(run, []))
+            kept_blocks = before[3] if before is not None else ()
+            block_hashes = []
+            for number, (start, stop) in enumerate(blocks):
+                # A file of further records is made again only if its records changed.
+                block = hashlib.blake2b(array("q", found[start:stop]).tobytes(), digest_size=16).digest()
+                block_hashes.append(block)
+                name = f"more/{_hex(word)}-{number}.gz"
+                if number < len(kept_blocks) and kept_blocks[number] == block and files.same_file(name):
+                    continue
+                steps[start] = found[start]
+                files.write_text(name, str(steps[start:stop]).replace(" ", ""))
+            entries[word] = f"[{len(found)},{len(blocks)},{steps[:FIRST]}]".replace(" ", "")
+            before = (held, entries[word], len(blocks), tuple(block_hashes))
+        if made is not None:
+            made[run] = before
     return entries
 
 
@@ -396,14 +528,50 @@ class _Files:
     costs more than filling it, and threads wait on the disk together). ``close`` waits for the
     last and raises the first failure."""
 
-    def __init__(self, folder: Path, previous: Mapping[str, str]) -> None:
+    def __init__(self, folder: Path, previous: Mapping[str, str], known: Mapping[str, tuple[bytes, str]]) -> None:
         self.folder = folder
         self.previous = previous
+        self.known = known
+        """Each file's text's hash and its bytes' digest as the last build made them: a file whose
+        text is the same is neither compressed nor hashed again."""
         self.digests: dict[str, str] = {}
+        self.hashes: dict[str, tuple[bytes, str]] = {}
+        """Each file's text's hash and its bytes' digest, for the next build."""
         self.pool = ThreadPoolExecutor(WRITERS)
         self.pending: list[Future] = []
         self.batch: list[tuple[str, bytes, bool]] = []
         self.made: set[Path] = set()
+
+    def has(self, path: str, digest: str) -> bool:
+        """Whether the published file at ``path`` (in the index's folder) has the bytes of
+        ``digest``, and is then kept as it is (with the text hash it was made from)."""
+        name = f"{FOLDER}/{path}"
+        if not digest or self.previous.get(name) != digest or name not in self.known:
+            return False
+        self.digests[name] = digest
+        self.hashes[name] = self.known[name]
+        return True
+
+    def same(self, prefix: str, count: int) -> bool:
+        """Whether the files ``prefix0.gz`` to ``prefix{count - 1}.gz`` (in the index's folder)
+        are published as the last build made them, and are then kept as they are."""
+        names = [f"{FOLDER}/{prefix}{number}.gz" for number in range(count)]
+        if not all(name in self.known and self.previous.get(name) == self.known[name][1] for name in names):
+            return False
+        for name in names:
+            self.hashes[name] = self.known[name]
+            self.digests[name] = self.known[name][1]
+        return True
+
+    def same_file(self, path: str) -> bool:
+        """Whether the file at ``path`` (in the index's folder) is published as the last build
+        made it, and is then kept as it is."""
+        name = f"{FOLDER}/{path}"
+        if name not in self.known or self.previous.get(name) != self.known[name][1]:
+            return False
+        self.hashes[name] = self.known[name]
+        self.digests[name] = self.known[name][1]
+        return True
 
     def write(self, path: str, data: Any) -> None:
         """Write ``data`` to ``path`` (in the index's folder) as gzip-compressed JSON."""
@@ -422,9 +590,14 @@ class _Files:
         if len(self.pending) >= 4 * WRITERS:
             self._wait()
 
-    def _make(self, batch: list[tuple[str, bytes, bool]]) -> list[tuple[str, str]]:
+    def _make(self, batch: list[tuple[str, bytes, bool]]) -> list[tuple[str, bytes, str]]:
         made = []
         for name, body, packed in batch:
+            text_hash = hashlib.blake2b(body, digest_size=16).digest()
+            known = self.known.get(name)
+            if known is not None and known[0] == text_hash and self.previous.get(name) == known[1]:
+                made.append((name, text_hash, known[1]))  # as published: not made again
+                continue
             data = gzip.compress(body, LEVEL, mtime=0) if packed else body
             digest = hashlib.sha256(data).hexdigest()
             if self.previous.get(name) != digest:
@@ -433,13 +606,15 @@ class _Files:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     self.made.add(target.parent)
                 target.write_bytes(data)
-            made.append((name, digest))
+            made.append((name, text_hash, digest))
         return made
 
     def _wait(self) -> None:
         pending, self.pending = self.pending, []
         for future in pending:
-            self.digests.update(future.result())
+            for name, text_hash, digest in future.result():
+                self.digests[name] = digest
+                self.hashes[name] = (text_hash, digest)
 
     def close(self) -> None:
         try:

@@ -22,6 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -45,12 +46,17 @@ from generator.pipeline.page_cache import (
 )
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
+from generator.templating import keep_compiled
 
 NOTICES = logging.getLogger("learning_lessons.site")
 """One-line notices about how the site was built (not MkDocs' warnings: a strict build goes on)."""
 
 CONVERSION_PACKAGES = ("markdown", "pymdown-extensions", "jinja2", "pygments")
 """Packages besides MkDocs and Material whose version changes what a page becomes."""
+
+
+TEMPLATES_FOLDER = "templates"
+"""The folder beside the site cache (``.cache/templates``) where compiled templates are kept."""
 
 
 class _Collect(logging.Handler):
@@ -91,6 +97,19 @@ class PackPages(BasePlugin):
     def on_post_page(self, output: str, page: Page, **kwargs: object) -> str:
         internals.drop_html(page)
         return output
+
+
+class KeepCompiledTemplates(BasePlugin):
+    """Keeps the theme's compiled templates in ``folder`` between builds (``keep_compiled``)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    @event_priority(100)  # before any template is loaded
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: object) -> jinja2.Environment:
+        keep_compiled(env, self.folder)
+        return env
 
 
 def add_pack_pages(config: MkDocsConfig) -> MkDocsConfig:
@@ -266,6 +285,10 @@ def build_site(
             if split:
                 config.plugins["learning-lessons/take-search-entries"] = taken
             copies = site_files.KeepCopies(before, edition.folder)
+            if cache_dir is not None:
+                config.plugins["learning-lessons/keep-compiled-templates"] = KeepCompiledTemplates(
+                    cache_dir.with_name(TEMPLATES_FOLDER)
+                )
             if cache is not None:
                 config.plugins["learning-lessons/keep-copies"] = copies
             if parallel:
@@ -302,7 +325,9 @@ def build_site(
                     published_here = before.under(edition.folder).items()
                     previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
                 records = search_records(taken.entries, searched.filters)
-                found = write_search_index(records, site, language=edition.language, previous=previous)
+                found = write_search_index(
+                    records, site, edition.language, previous, cache, digest(code, edition.folder, overrides)
+                )
                 kept.extend(edition.folder + p for p, d in found.items() if previous and previous.get(p) == d)
                 times.index += time.perf_counter() - mark
     except internals.InternalsChanged as change:

@@ -140,7 +140,9 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
             pages[page] = PlannedPage(
                 "theme.md.j2",
                 {
-                    **shared,
+                    # What every point on the theme makes is on its first page only, so that a
+                    # further page stays as it was when a newer review comes.
+                    **(shared if pager.number == 1 else {"key": key, "theme": theme}),
                     "points": chunk,
                     "pager": pager,
                     "questions": list(dict.fromkeys(q.question for tagged in chunk for q in tagged.point.questions)),
@@ -166,14 +168,20 @@ class Pager:
 
 
 def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[tuple[str, list[TaggedPoint], Pager]]:
-    """The points in pages of ``addresses.POINTS_PER_PAGE``: each page's address, points and
-    pager (a theme with no points still has its one page)."""
+    """The points (newest first) in pages, as readers go through them: each page's address,
+    points and pager (a theme with no points still has its one page). The first page holds the
+    newest points, the further pages ``addresses.POINTS_PER_PAGE`` each, numbered from the
+    oldest (see ``addresses.POINTS_PER_PAGE``): a newer point changes only the first page, unless
+    it makes a page more, when every page's pager gains its link."""
+    size = addresses.POINTS_PER_PAGE
     count = addresses.page_count(len(points))
-    for number in range(1, count + 1):
-        page = address(number)
-        links = [addresses.link(page, address(other)) for other in range(1, count + 1)] if count > 1 else []
-        size = addresses.POINTS_PER_PAGE
-        yield page, points[(number - 1) * size : number * size], Pager(number, links)
+    # The first page, then the further pages newest first: the newest of them has the highest number.
+    pages = [address(1), *(address(number) for number in range(count, 1, -1))]
+    first = len(points) - (count - 1) * size
+    for shown, page in enumerate(pages, start=1):
+        links = [addresses.link(page, other) for other in pages] if count > 1 else []
+        start = 0 if shown == 1 else first + (shown - 2) * size
+        yield page, points[start : first if shown == 1 else start + size], Pager(shown, links)
 
 
 def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
