@@ -7,9 +7,41 @@ a preview server rebuilds only what changed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+class Joined(Mapping[str, str | bytes]):
+    """Several sets of files, ``{path: text}``, read as one without copying them or reading
+    their texts: a path's text comes from the first set that has it, and its set's text is
+    read only when it is asked for (see ``render.Pages``). With ``under``, every path is moved
+    under that folder (a language's edition of the site, such as ``cy/``)."""
+
+    def __init__(self, *files: Mapping[str, str | bytes], under: str = "") -> None:
+        self.files = files
+        self.under = under
+
+    def __getitem__(self, path: str) -> str | bytes:
+        if not path.startswith(self.under):
+            raise KeyError(path)
+        own = path[len(self.under) :]
+        for files in self.files:
+            if own in files:
+                return files[own]
+        raise KeyError(path)
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str) or not path.startswith(self.under):
+            return False
+        own = path[len(self.under) :]
+        return any(own in files for files in self.files)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self.under + path for files in self.files for path in files))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass
@@ -22,12 +54,14 @@ class WriteReport:
 
 
 def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = True, keep: str = "") -> WriteReport:
-    """Make ``docs_dir`` hold exactly ``pages``; return what changed. Without ``prune``, only
+    """Make ``docs_dir`` hold exactly ``pages``, writing each page as it is read from them (so
+    pages made as they are read are never all in memory); return what changed. Without ``prune``, only
     write ``pages`` (some pages of the site) and remove nothing; files under ``keep`` (a path
     prefix) are never removed."""
     report = WriteReport()
     docs_dir.mkdir(parents=True, exist_ok=True)
-    for relative, text in sorted(pages.items()):
+    for relative in sorted(pages):
+        text = pages[relative]  # read one at a time: a page may be made as it is read (render.Pages)
         target = docs_dir / relative
         data = text.encode("utf-8") if isinstance(text, str) else text
         if target.is_file() and target.read_bytes() == data:
