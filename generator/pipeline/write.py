@@ -19,26 +19,32 @@ class Joined(Mapping[str, str | bytes]):
     under that folder (a language's edition of the site, such as ``cy/``)."""
 
     def __init__(self, *files: Mapping[str, str | bytes], under: str = "") -> None:
-        self.files = files
-        self.under = under
+        self.parts: list[tuple[str, Mapping[str, str | bytes]]] = []
+        """Each set of files, with the folder its paths are moved under."""
+        for each in files:
+            if isinstance(each, Joined):
+                self.parts.extend((under + inner, part) for inner, part in each.parts)
+            else:
+                self.parts.append((under, each))
+
+    def _part(self, path: str) -> tuple[str, Mapping[str, str | bytes]] | None:
+        for under, files in self.parts:
+            if path.startswith(under) and (own := path[len(under) :]) in files:
+                return own, files
+        return None
 
     def __getitem__(self, path: str) -> str | bytes:
-        if not path.startswith(self.under):
+        found = self._part(path)
+        if found is None:
             raise KeyError(path)
-        own = path[len(self.under) :]
-        for files in self.files:
-            if own in files:
-                return files[own]
-        raise KeyError(path)
+        own, files = found
+        return files[own]
 
     def __contains__(self, path: object) -> bool:
-        if not isinstance(path, str) or not path.startswith(self.under):
-            return False
-        own = path[len(self.under) :]
-        return any(own in files for files in self.files)
+        return isinstance(path, str) and self._part(path) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys(self.under + path for files in self.files for path in files))
+        return iter(dict.fromkeys(under + path for under, files in self.parts for path in files))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -60,7 +66,8 @@ def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = 
     prefix) are never removed."""
     report = WriteReport()
     docs_dir.mkdir(parents=True, exist_ok=True)
-    for relative in sorted(pages):
+    paths = sorted(pages)
+    for relative in paths:
         text = pages[relative]  # read one at a time: a page may be made as it is read (render.Pages)
         target = docs_dir / relative
         data = text.encode("utf-8") if isinstance(text, str) else text
@@ -74,11 +81,12 @@ def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = 
         report.written.append(relative)
     if not prune:
         return report
+    wanted = set(paths)
     for path in sorted(docs_dir.rglob("*"), reverse=True):
         relative = path.relative_to(docs_dir).as_posix()
         if keep and relative.startswith(keep):
             continue
-        if path.is_file() and relative not in pages:
+        if path.is_file() and relative not in wanted:
             path.unlink()
             report.removed.append(relative)
         elif path.is_dir() and not any(path.iterdir()):
