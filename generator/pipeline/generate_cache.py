@@ -22,15 +22,17 @@ files, read once per build) and the installed versions of the libraries whose ou
 an upgrade or a changed template is a miss, never stale output.
 
 A table file is a format line, then one record per entry: its length, a hash of it, and the
-pickled key and value. The tables of text made once and never changed (``SPILLED``: the pages and
-the open data, most of a large build's memory) are not held until the end: each entry a build
-makes is written as its record at once to a nameless file beside the table, and copied from
-there when the table is saved, so the writer can drop each page as soon as it is on disk. A build appends the entries it made (an edit adds a few records to a file
+pickled key and value. A build appends the entries it made (an edit adds a few records to a file
 of thousands, instead of writing it all again); when the entries no build uses any more
 outnumber the ones the last build used, the file is written anew with only those. A record
 whose hash does not match (damaged, cut short by a crash) is a miss, as is every record after
 it, and the file is then written anew; a file of another format is read as empty. So the cache
 can always be deleted, and a build gives the same bytes with or without it.
+
+The tables of text made once and never changed (``SPILLED``: the pages and the open data, most of
+a large build's memory) are not held until they are saved: each entry a build makes is written
+as its record at once to a nameless temporary file beside the table, and copied from there when
+the table is saved, so the writer can drop each page as soon as it is on disk.
 
 Pickle is used because the values are the pipeline's own objects (pydantic models, dataclasses);
 the files are the project's own, next to its content, like the site and PDF caches.
