@@ -7,6 +7,7 @@ load, validate, render, pdf (when PDFs are made), write, then the MkDocs site bu
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -66,10 +67,12 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     times["write"] = time.perf_counter() - start - rendering
     times["render"] += rendering
     counts = {"pages": len(pages), "pdfs": len(made)}
-    del raw, pages, files, made  # as in build(): the pages are on disk now and not kept in memory
+    epoch, settings = site.content_epoch(), site.settings
+    del raw, site, pages, files, made  # as in build(): the site stage needs none of the content
     start = mark(SITE)
+    gc.collect()
     with shared_with_workers():  # as in build()
-        build_site(project.config_file, project.site_dir, site.content_epoch(), site.settings)
+        build_site(project.config_file, project.site_dir, epoch, settings)
     times[SITE] = time.perf_counter() - start
     times["total"] = sum(times.values())
     return {**times, **counts}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from generator.errors import BuildInProgress
+from generator.errors import BuildInProgress, ContentError
 from generator.model import addresses
 from generator.model.addresses import in_language, language_root
 from generator.model.content import Content
@@ -130,31 +130,48 @@ def split_search(content: Content) -> SplitSearch:
     )
 
 
-def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
+@dataclass(frozen=True)
+class Built:
+    """What a build reports when it is done: ``build`` lets the checked content itself go before
+    the site stage, which needs only a little of it."""
+
+    warnings: tuple[ContentError, ...]
+    """The findings of the anonymity and plain-English checks and the check for text with no Welsh."""
+    reviews: tuple[str, ...]
+    """The ids of the reviews built."""
+    translations: tuple[str, ...]
+    """The languages the site is also in (``cy``), besides English."""
+
+
+def build(project: Project, strict: bool = False) -> tuple[Built, WriteReport]:
     """The whole build: content to pages to ``site/``. One build of a project runs at a time,
-    and an update of ``site/`` an earlier build did not finish is completed first."""
+    and an update of ``site/`` an earlier build did not finish is completed first. The content
+    is let go before the site stage, so neither the build nor its workers hold it meanwhile."""
     with one_build_at_a_time(project):
         finish_interrupted_update(project.site_dir, project.site_cache)
         content, report = generate(project, strict=strict)
         search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
+        epoch, settings = content.content_epoch(), content.settings
+        built = Built(
+            content.warnings,
+            tuple(entry.review.id for entry in content.reviews),
+            tuple(edition.language for edition in content.translations),
+        )
+        del content
+        gc.collect()  # the content's objects that refer to one another, before the rest are set aside
         with shared_with_workers():
             build_site(
-                project.config_file,
-                project.site_dir,
-                content.content_epoch(),
-                content.settings,
-                search=search,
-                cache_dir=project.site_cache,
+                project.config_file, project.site_dir, epoch, settings, search=search, cache_dir=project.site_cache
             )
-    return content, report
+    return built, report
 
 
 @contextmanager
 def shared_with_workers() -> Iterator[None]:
-    """Leave every object made so far (the checked content) out of Python's garbage collection
-    while the site stage runs. Its page-converting workers are forked, and share the build's
-    memory until one of them writes to it: a collection in a worker would write to every object
-    it looks through, so each worker would come to hold its own copy of the content."""
+    """Leave every object made so far out of Python's garbage collection while the site stage
+    runs. Its page-converting workers are forked, and share the build's memory until one of them
+    writes to it: a collection in a worker would write to every object it looks through, so each
+    worker would come to hold its own copy of them."""
     gc.freeze()
     try:
         yield

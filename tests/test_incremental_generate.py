@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 import tracemalloc
+import weakref
 from pathlib import Path
 
 import jinja2
 import pytest
 from conftest import MINIMAL_REVIEW, REPO, change_settings, copy_project, make_project, write_review
 
+from generator import build as pipeline
 from generator import templating
 from generator.build import Project, generate
 from generator.errors import ContentErrors
@@ -257,6 +259,28 @@ def test_each_page_is_written_as_it_is_rendered(
     assert len(on_disk) > 20
     assert on_disk == sorted(on_disk) and on_disk[-1] >= len(on_disk) - 1
     assert files_of(project.docs_dir) == files_of(built.docs_dir)
+
+
+def test_the_site_stage_runs_without_the_content_in_memory(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site stage's forked workers would otherwise each hold the content beside the build."""
+    project = copy_project(built, tmp_path / "project")
+    held: list[weakref.ref] = []
+    alive_in_site_stage: list[bool] = []
+
+    def generate_and_watch(*arguments: object, **keywords: object) -> tuple[Content, object]:
+        content, report = generate(*arguments, **keywords)
+        held.append(weakref.ref(content))
+        return content, report
+
+    monkeypatch.setattr(pipeline, "generate", generate_and_watch)
+    monkeypatch.setattr(pipeline, "build_site", lambda *_, **__: alive_in_site_stage.append(held[0]() is not None))
+    built_now, report = pipeline.build(project)
+    assert alive_in_site_stage == [False]
+    assert len(built_now.reviews) == 3 and built_now.translations == ("cy",)
+    assert built_now.warnings == generate(project)[0].warnings != ()
+    assert report.unchanged
 
 
 def test_a_damaged_record_length_is_a_miss_not_a_crash(tmp_path: Path) -> None:
