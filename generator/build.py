@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from generator.errors import BuildInProgress
-from generator.model.addresses import in_language
+from generator.errors import BuildInProgress, ContentError
+from generator.model import addresses
+from generator.model.addresses import in_language, language_root
 from generator.model.content import Content
 from generator.pipeline.generate_cache import GenerateCache
 from generator.pipeline.load import load
@@ -23,7 +25,7 @@ from generator.pipeline.site import TEMPLATES_FOLDER, SplitSearch, build_site, f
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
-from generator.pipeline.write import WriteReport, write_pages
+from generator.pipeline.write import Joined, WriteReport, write_pages
 from generator.templating import environment, keep_compiled
 
 
@@ -91,25 +93,35 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
 
 
 def _generate(project: Project, content: Content, kept: GenerateCache) -> tuple[Content, WriteReport]:
-    """Render, make and write the files of checked content."""
-    files: dict[str, str | bytes] = {}
+    """Render, make and write the files of checked content. Each page is written as it is
+    rendered (``render.Pages``), so the pages are never all in memory; PDFs are made from the
+    pages they print, which are rendered for them (or read from the cache) first."""
+    editions: list[Mapping[str, str | bytes]] = []
     documents: dict[str, PrintDocument] = {}
     settings = markdown_settings(project.config_file)
     for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
         pages = render(edition, kept=kept)
-        files.update(in_language(edition.language, edition_files(edition, pages, kept)))
+        editions.append(Joined(edition_files(edition, pages, kept), under=language_root(edition.language)))
         if edition.settings.make_pdfs:
-            documents.update(in_language(edition.language, print_documents(edition, pages, settings)))
-    files.update(make_pdfs(documents, project.pdf_cache) if documents else {})
-    report = write_pages(files, project.docs_dir)
+            documents.update(in_language(edition.language, print_documents(edition, printed(edition, pages), settings)))
+    made = make_pdfs(documents, project.pdf_cache) if documents else {}
+    report = write_pages(Joined(made, *reversed(editions)), project.docs_dir)
     kept.save()
     return content, report
 
 
-def edition_files(content: Content, pages: dict[str, str], kept: GenerateCache | None = None) -> dict[str, str | bytes]:
-    """The pages, Word documents and open data of one language's edition of the content."""
+def printed(content: Content, pages: Mapping[str, str]) -> dict[str, str]:
+    """The pages that are printed to PDF (each review's briefing and 7-minute briefing)."""
+    return {path: pages[path] for entry in content.reviews for path in addresses.printed(entry.review.id)}
+
+
+def edition_files(
+    content: Content, pages: Mapping[str, str], kept: GenerateCache | None = None
+) -> Mapping[str, str | bytes]:
+    """The pages, Word documents and open data of one language's edition of the content (the
+    pages read only as they are written)."""
     word = make_word_files(content) if content.settings.make_word else {}
-    return {**pages, **word, **open_data(content, kept)}
+    return Joined(open_data(content, kept), word, pages)
 
 
 def split_search(content: Content) -> SplitSearch:
@@ -120,22 +132,53 @@ def split_search(content: Content) -> SplitSearch:
     )
 
 
-def build(project: Project, strict: bool = False) -> tuple[Content, WriteReport]:
+@dataclass(frozen=True)
+class Built:
+    """What a build reports when it is done: ``build`` lets the checked content itself go before
+    the site stage, which needs only a little of it."""
+
+    warnings: tuple[ContentError, ...]
+    """The findings of the anonymity and plain-English checks and the check for text with no Welsh."""
+    reviews: tuple[str, ...]
+    """The ids of the reviews built."""
+    translations: tuple[str, ...]
+    """The languages the site is also in (``cy``), besides English."""
+
+
+def build(project: Project, strict: bool = False) -> tuple[Built, WriteReport]:
     """The whole build: content to pages to ``site/``. One build of a project runs at a time,
-    and an update of ``site/`` an earlier build did not finish is completed first."""
+    and an update of ``site/`` an earlier build did not finish is completed first. The content
+    is let go before the site stage, so neither the build nor its workers hold it meanwhile."""
     with one_build_at_a_time(project):
         finish_interrupted_update(project.site_dir, project.site_cache)
         content, report = generate(project, strict=strict)
         search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
-        build_site(
-            project.config_file,
-            project.site_dir,
-            content.content_epoch(),
-            content.settings,
-            search=search,
-            cache_dir=project.site_cache,
+        epoch, settings = content.content_epoch(), content.settings
+        built = Built(
+            content.warnings,
+            tuple(entry.review.id for entry in content.reviews),
+            tuple(edition.language for edition in content.translations),
         )
-    return content, report
+        del content
+        gc.collect()  # the content's objects that refer to one another, before the rest are set aside
+        with shared_with_workers():
+            build_site(
+                project.config_file, project.site_dir, epoch, settings, search=search, cache_dir=project.site_cache
+            )
+    return built, report
+
+
+@contextmanager
+def shared_with_workers() -> Iterator[None]:
+    """Leave every object made so far out of Python's garbage collection while the site stage
+    runs. Its page-converting workers are forked, and share the build's memory until one of them
+    writes to it: a collection in a worker would write to every object it looks through, so each
+    worker would come to hold its own copy of them."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

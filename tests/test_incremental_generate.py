@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import re
 import shutil
+import tracemalloc
+import weakref
 from pathlib import Path
 
 import jinja2
 import pytest
 from conftest import MINIMAL_REVIEW, REPO, change_settings, copy_project, make_project, write_review
 
+from generator import build as pipeline
 from generator import templating
 from generator.build import Project, generate
 from generator.errors import ContentErrors
 from generator.model.content import Content
 from generator.pipeline import generate_cache
+from generator.pipeline import render as render_stage
 from generator.pipeline.generate_cache import FORMAT, GenerateCache, context_key, read_table
 from generator.pipeline.render import WHOLE_CONTENT_TEMPLATES
 from generator.pipeline.render import page as page_module
@@ -216,6 +220,67 @@ def test_a_table_appends_new_entries_and_is_written_anew_when_mostly_unused(tmp_
     assert read_table(path) == ({"k4": "page 4"}, True)
     path.write_bytes(path.read_bytes()[:-1])  # a record cut short is a miss
     assert read_table(path) == ({}, False)
+
+
+def test_the_pages_a_build_makes_wait_for_the_cache_on_disk_not_in_memory(tmp_path: Path) -> None:
+    table = GenerateCache(tmp_path, code="x").table("pages")
+    tracemalloc.start()
+    try:
+        for number in range(20):
+            assert table.get(f"k{number}") is None
+            table.put(f"k{number}", f"page {number} " + "é" * 200_000)  # 400 KB as text, 8 MB in all
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 1_000_000
+    assert table.get("k3") == "page 3 " + "é" * 200_000  # read back when asked for again
+    table.save()
+    assert list(tmp_path.iterdir()) == [tmp_path / "pages.pickle"]  # the waiting entries are gone
+    entries, whole = read_table(tmp_path / "pages.pickle")
+    assert whole and entries == {f"k{n}": f"page {n} " + "é" * 200_000 for n in range(20)}
+
+
+def test_each_page_is_written_as_it_is_rendered(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages are never all in memory: when a page is rendered, the pages before it are on disk."""
+    project = copy_project(built, tmp_path / "project")
+    shutil.rmtree(project.docs_dir)
+    shutil.rmtree(project.generate_cache)
+    on_disk: list[int] = []
+    render_page = render_stage.render_page
+
+    def counted(*arguments: object) -> str:
+        on_disk.append(sum(1 for _ in project.docs_dir.rglob("*.md")))
+        return render_page(*arguments)
+
+    monkeypatch.setattr(render_stage, "render_page", counted)
+    generate(project)
+    assert len(on_disk) > 20
+    assert on_disk == sorted(on_disk) and on_disk[-1] >= len(on_disk) - 1
+    assert files_of(project.docs_dir) == files_of(built.docs_dir)
+
+
+def test_the_site_stage_runs_without_the_content_in_memory(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site stage's forked workers would otherwise each hold the content beside the build."""
+    project = copy_project(built, tmp_path / "project")
+    held: list[weakref.ref] = []
+    alive_in_site_stage: list[bool] = []
+
+    def generate_and_watch(*arguments: object, **keywords: object) -> tuple[Content, object]:
+        content, report = generate(*arguments, **keywords)
+        held.append(weakref.ref(content))
+        return content, report
+
+    monkeypatch.setattr(pipeline, "generate", generate_and_watch)
+    monkeypatch.setattr(pipeline, "build_site", lambda *_, **__: alive_in_site_stage.append(held[0]() is not None))
+    built_now, report = pipeline.build(project)
+    assert alive_in_site_stage == [False]
+    assert len(built_now.reviews) == 3 and built_now.translations == ("cy",)
+    assert built_now.warnings == generate(project)[0].warnings != ()
+    assert report.unchanged
 
 
 def test_a_damaged_record_length_is_a_miss_not_a_crash(tmp_path: Path) -> None:

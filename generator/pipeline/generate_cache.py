@@ -29,6 +29,11 @@ whose hash does not match (damaged, cut short by a crash) is a miss, as is every
 it, and the file is then written anew; a file of another format is read as empty. So the cache
 can always be deleted, and a build gives the same bytes with or without it.
 
+The tables of text made once and never changed (``SPILLED``: the pages and the open data, most of
+a large build's memory) are not held until they are saved: each entry a build makes is written
+as its record at once to a nameless temporary file beside the table, and copied from there when
+the table is saved, so the writer can drop each page as soon as it is on disk.
+
 Pickle is used because the values are the pipeline's own objects (pydantic models, dataclasses);
 the files are the project's own, next to its content, like the site and PDF caches.
 """
@@ -42,7 +47,9 @@ import io
 import logging
 import os
 import pickle
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -153,16 +160,61 @@ class _KeyPickler(pickle.Pickler):
         return NotImplemented  # lists, dicts, dataclasses: pickled as they are
 
 
+SPILLED = frozenset({"pages", "open-data"})
+"""The tables whose new entries are written out as they are made, not held in memory until the
+table is saved (their values are text, made once and never changed: pages and open data)."""
+
+
+class Spilled:
+    """New entries of a table, as records in a nameless temporary file beside it (gone when
+    closed, or when the build is killed), so a build need not hold them in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.file = tempfile.TemporaryFile(dir=folder)
+        self.end = 0
+        self.places: dict[str, tuple[int, int]] = {}
+        """Where each entry's record is in the file, and how long it is."""
+
+    def put(self, key: str, value: Any) -> None:
+        record = _record((key, value))
+        self.file.seek(self.end)
+        self.file.write(record)
+        self.places[key] = (self.end, len(record))
+        self.end += len(record)
+
+    def record(self, key: str) -> bytes:
+        start, size = self.places[key]
+        self.file.seek(start)
+        return self.file.read(size)
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key`` (which must be here)."""
+        return pickle.loads(self.record(key)[LENGTH + CHECK :])[1]
+
+    def copy_to(self, out: BinaryIO) -> None:
+        """Every record, in the order they were put."""
+        self.file.flush()
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class Table:
     """One stage's entries: read from its file when first asked, written back by ``save``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, spill: bool = False) -> None:
         self.path = path
         self.entries: dict[str, Any] | None = None
         self.whole = True
         """Whether every record of the file could be read (else it is written anew)."""
         self.used: dict[str, Any] = {}
         self.added: dict[str, Any] = {}
+        self.spill = spill
+        """Whether new entries go to a temporary file as they are put (``Spilled``)."""
+        self.spilled: Spilled | None = None
 
     def _read(self) -> dict[str, Any]:
         """The table's entries, read from its file the first time they are asked for."""
@@ -175,10 +227,24 @@ class Table:
         value = self._read().get(key)
         if value is not None:
             self.used[key] = value
+        elif self.spilled is not None and key in self.spilled.places:
+            value = self.spilled.get(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
-        """Keep ``value`` under ``key`` (not None)."""
+        """Keep ``value`` under ``key`` (not None): in memory, or for a table that spills, in
+        its temporary file (in memory if that cannot be written)."""
+        if self.spill:
+            try:
+                if self.spilled is None:
+                    self.spilled = Spilled(self.path.parent)
+                self.spilled.put(key, value)
+            except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                pass  # kept in memory below
+            else:
+                self.used[key] = ON_DISK
+                self.added.pop(key, None)
+                return
         self.used[key] = value
         self.added[key] = value
 
@@ -189,12 +255,13 @@ class Table:
         if self.entries is None:
             return  # never read: leave the file as it is
         unused = len(self.entries.keys() - self.used.keys())
+        spilled, self.spilled = self.spilled, None
         try:
             if not self.whole or unused > len(self.used):
-                write_table(self.path, self.used)
+                write_table(self.path, self.used, spilled)
                 self.entries, self.whole = dict(self.used), True
-            elif self.added:
-                append_records(self.path, self.added)
+            elif self.added or spilled is not None:
+                append_records(self.path, self.added, spilled)
                 self.entries.update(self.added)
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
             # The cache only saves time: a build never fails for it. Without the file, the next
@@ -207,6 +274,12 @@ class Table:
                 self.path,
                 error,
             )
+        finally:
+            if spilled is not None:  # the values it held are in the table's file now (or lost)
+                spilled.close()
+                self.used = {key: value for key, value in self.used.items() if value is not ON_DISK}
+                if self.entries is not None:
+                    self.entries = {key: value for key, value in self.entries.items() if value is not ON_DISK}
         self.added = {}
 
 
@@ -259,29 +332,44 @@ def _records_in(file: BinaryIO) -> tuple[dict[str, Any], bool]:
     return entries, True
 
 
-def _write_records(file: BinaryIO, entries: dict[str, Any]) -> None:
-    """Write each entry as a record, one after another (never all of them in memory at once)."""
-    for item in entries.items():
-        payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-        file.write(len(payload).to_bytes(LENGTH, "big") + hashlib.sha256(payload).digest()[:CHECK])
-        file.write(payload)
+ON_DISK = object()
+"""Stands in a table's entries for a value that is in its temporary file (``Spilled``)."""
 
 
-def write_table(path: Path, entries: dict[str, Any]) -> None:
+def _record(item: tuple[str, Any]) -> bytes:
+    """One entry as a record: its length, a hash of it, the pickled key and value."""
+    payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(LENGTH, "big") + hashlib.sha256(payload).digest()[:CHECK] + payload
+
+
+def _write_records(file: BinaryIO, entries: dict[str, Any], spilled: Spilled | None = None) -> None:
+    """Write each entry as a record, one after another (never all of them in memory at once);
+    an entry that is ``ON_DISK`` is copied from ``spilled`` as it is."""
+    for key, value in entries.items():
+        if value is ON_DISK and spilled is not None:
+            file.write(spilled.record(key))
+        else:
+            file.write(_record((key, value)))
+
+
+def write_table(path: Path, entries: dict[str, Any], spilled: Spilled | None = None) -> None:
     """Write a table file whole, so a crash leaves the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as file:
         file.write(FORMAT)
-        _write_records(file, entries)
+        _write_records(file, entries, spilled)
     temporary.replace(path)
 
 
-def append_records(path: Path, entries: dict[str, Any]) -> None:
+def append_records(path: Path, entries: dict[str, Any], spilled: Spilled | None = None) -> None:
     """Add records to the end of a table file (a crash part way leaves a damaged last record,
-    which the next read leaves out, and the file is then written anew)."""
+    which the next read leaves out, and the file is then written anew), with every record in
+    ``spilled``."""
     with path.open("ab") as file:
         _write_records(file, entries)
+        if spilled is not None:
+            spilled.copy_to(file)
 
 
 class GenerateCache:
@@ -300,7 +388,7 @@ class GenerateCache:
     def table(self, name: str) -> Table:
         """The table of one stage."""
         if name not in self.tables:
-            self.tables[name] = Table(self.folder / f"{name}.pickle")
+            self.tables[name] = Table(self.folder / f"{name}.pickle", spill=name in SPILLED)
         return self.tables[name]
 
     @contextlib.contextmanager

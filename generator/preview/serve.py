@@ -280,7 +280,7 @@ class Preview:
         ids = {entry.review.id for entry in content.reviews if entry.source in edited}
         first: WriteReport | None = None
         if ids:
-            own = render(content, only=ids)
+            own = dict(render(content, only=ids))  # rendered before the site is locked
             with self.site_lock:
                 first = write_pages(own, self.project.docs_dir, prune=False)
                 for path in own:
@@ -294,7 +294,7 @@ class Preview:
             )
         if self.wanted.is_set():
             return  # a newer edit: its own pages come first
-        pages = render(content)
+        pages = dict(render(content))  # rendered before the site is locked
         with self.site_lock:
             report = write_pages(pages, self.project.docs_dir, keep=PDF_FOLDER)
             self.content, self.unwritten = content, {}
