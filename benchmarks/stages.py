@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 import threading
 import time
@@ -20,15 +21,17 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.build import Project, edition_files, printed, shared_with_workers  # noqa: E402
+from generator.build import Project, edition_files, printed, shared_with_workers, split_search  # noqa: E402
+from generator.pipeline.generate_cache import GenerateCache  # noqa: E402
 from generator.pipeline.load import load  # noqa: E402
 from generator.pipeline.pdf import forget_made, make_pdfs  # noqa: E402
 from generator.pipeline.printing import print_documents  # noqa: E402
 from generator.pipeline.render import render  # noqa: E402
-from generator.pipeline.site import build_site  # noqa: E402
+from generator.pipeline.site import TEMPLATES_FOLDER, build_site  # noqa: E402
 from generator.pipeline.site_config import markdown_settings  # noqa: E402
 from generator.pipeline.validate import validate  # noqa: E402
 from generator.pipeline.write import Joined, write_pages  # noqa: E402
+from generator.templating import environment, keep_compiled  # noqa: E402
 
 SITE = "site (MkDocs)"
 """The key of the site build's time."""
@@ -37,42 +40,53 @@ STAGES = ("load", "validate", "render", "pdf", "write", SITE)
 
 
 def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
-    """Build ``project`` once, timing each stage in seconds; also ``total`` (their sum),
-    ``pages`` (pages rendered) and ``pdfs`` (PDFs made). With ``pdfs`` true the PDFs are always
-    made (and timed as ``pdf``), false never, None as the project's settings say (``make_pdfs``).
-    The PDF cache is cleared first, so PDFs are made from scratch."""
+    """Build ``project`` once, cold, as ``generator.build.build`` does (its generator cache, the
+    site's split search index and its page cache, all starting empty), timing each stage in
+    seconds; also ``total`` (their sum), ``pages`` (pages rendered) and ``pdfs`` (PDFs made).
+    With ``pdfs`` true the PDFs are always made (and timed as ``pdf``), false never, None as the
+    project's settings say (``make_pdfs``). ``.cache/`` is removed first, so nothing is reused."""
     forget_made()
+    shutil.rmtree(project.root / ".cache", ignore_errors=True)
     times: dict[str, float] = {}
     STARTED.clear()
-    start = mark("load")
-    raw = load(project.content_dir)
-    times["load"] = time.perf_counter() - start
-    start = mark("validate")
-    site = validate(raw)
-    times["validate"] = time.perf_counter() - start
-    start = mark("render")
-    pages = TimedPages(render(site))  # each page is rendered as the writer reads it: timed there
-    files = edition_files(site, pages)  # with the open data (and Word files, if made) the pages link to
-    times["render"] = time.perf_counter() - start
-    made: dict[str, bytes] = {}
-    if site.settings.make_pdfs if pdfs is None else pdfs:
-        start = mark("pdf")
-        made = make_pdfs(print_documents(site, printed(site, pages), markdown_settings(project.config_file)))
-        printing = pages.take_seconds()  # the printed pages, rendered again for the PDFs
-        times["pdf"] = time.perf_counter() - start - printing
-        times["render"] += printing
-    start = mark("write")
-    write_pages(Joined(made, files), project.docs_dir)
-    rendering = pages.take_seconds()
-    times["write"] = time.perf_counter() - start - rendering
-    times["render"] += rendering
+    keep_compiled(environment(), project.root / ".cache" / TEMPLATES_FOLDER)
+    kept = GenerateCache(project.generate_cache)
+    with kept.settled():
+        start = mark("load")
+        raw = load(project.content_dir, kept=kept)
+        times["load"] = time.perf_counter() - start
+        start = mark("validate")
+        site = validate(raw, kept=kept)
+        kept.save()
+        kept.set_aside()
+        times["validate"] = time.perf_counter() - start
+        start = mark("render")
+        pages = TimedPages(render(site, kept=kept))  # each page is rendered as the writer reads it: timed there
+        files = edition_files(site, pages, kept)  # with the open data (and Word files, if made) the pages link to
+        times["render"] = time.perf_counter() - start
+        made: dict[str, bytes] = {}
+        if site.settings.make_pdfs if pdfs is None else pdfs:
+            start = mark("pdf")
+            made = make_pdfs(
+                print_documents(site, printed(site, pages), markdown_settings(project.config_file)), project.pdf_cache
+            )
+            printing = pages.take_seconds()  # the printed pages, rendered again for the PDFs
+            times["pdf"] = time.perf_counter() - start - printing
+            times["render"] += printing
+        start = mark("write")
+        write_pages(Joined(made, files), project.docs_dir)
+        kept.save()
+        rendering = pages.take_seconds()
+        times["write"] = time.perf_counter() - start - rendering
+        times["render"] += rendering
     counts = {"pages": len(pages), "pdfs": len(made)}
+    search = {site.language: split_search(site)}  # the synthetic corpora are in English only
     epoch, settings = site.content_epoch(), site.settings
     del raw, site, pages, files, made  # as in build(): the site stage needs none of the content
     start = mark(SITE)
     gc.collect()
     with shared_with_workers():  # as in build()
-        build_site(project.config_file, project.site_dir, epoch, settings)
+        build_site(project.config_file, project.site_dir, epoch, settings, search=search, cache_dir=project.site_cache)
     times[SITE] = time.perf_counter() - start
     times["total"] = sum(times.values())
     return {**times, **counts}
