@@ -42,18 +42,22 @@ def environment() -> jinja2.Environment:
 
 _TYPST_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+"""Control characters other than white space: they print as nothing, so they are left out."""
 
 
 def typst_text(text: object) -> Markup:
     """The ``typst`` filter: ``text`` as Typst markup that prints it as written. Every ASCII
     punctuation mark is escaped with a backslash (Typst gives ``# * _ $ @ < > [ ] ` ~ \\`` and
-    ``-- ... //`` meanings of their own), and runs of white space become one space, as in HTML."""
-    return Markup(_TYPST_SPECIAL.sub(r"\\\1", _SPACES.sub(" ", str(text))))
+    ``-- ... //`` meanings of their own), runs of white space become one space, as in HTML, and
+    other control characters are left out."""
+    return Markup(_TYPST_SPECIAL.sub(r"\\\1", _SPACES.sub(" ", _CONTROL.sub("", str(text)))))
 
 
 def typst_string(text: object) -> Markup:
-    """The ``typst_string`` filter: ``text`` as a Typst string literal, in double quotes."""
-    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    """The ``typst_string`` filter: ``text`` as a Typst string literal, in double quotes (control
+    characters other than white space left out)."""
+    escaped = _CONTROL.sub("", str(text)).replace("\\", "\\\\").replace('"', '\\"')
     return Markup('"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"')
 
 

@@ -111,3 +111,40 @@ def test_an_authors_markdown_prints(project: Project) -> None:
     words += ["with the midwife", "second", "a [raw] #line"]
     positions = [text.find(word) for word in words]
     assert -1 not in positions and positions == sorted(positions), (positions, text)
+
+
+def test_content_that_looks_like_pdf_or_typst_code_prints_as_written(project: Project) -> None:
+    """Words in the PDF's properties never count as its pages (a 7-minute briefing whose summary
+    reads like a PDF page tree still fits on its pages); an author's ``ll-tile`` class does not
+    turn a paragraph into the 7-minute briefing's tiles or lose its words; and control
+    characters in content cannot reach the Typst source."""
+    review = MINIMAL_REVIEW.replace(
+        "summary: A short summary.", 'summary: "Outcome /Type /Pages /Count 7 noted\\0page\\0"'
+    )
+    review = review.replace(
+        "    narrative: What happened.\n",
+        "    narrative: |\n      Before the link [tile](https://example.org/t){: .ll-tile } after the link.\n",
+    )
+    write_review(project, "a.md", review)
+    content = check(project)
+    printed = print_documents(content, render(content), markdown_settings(project.config_file))
+    assert all("\0" not in version for document in printed.values() for version in document.versions)
+    assert "#ll-tile-row" not in printed["pdf/test-2024-child-a.pdf"].versions[0]
+    made = make_pdfs(printed, workers=1)
+    seven = pypdf.PdfReader(io.BytesIO(made["pdf/test-2024-child-a-7-minute.pdf"]))
+    assert len(seven.pages) == 1 and "Outcome /Type /Pages /Count 7 noted" in seven.metadata["/Subject"]
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(made["pdf/test-2024-child-a.pdf"])).pages)
+    assert "Before the link tile (https://example.org/t) after the link." in re.sub(r"\s+", " ", text)
+
+
+def test_a_pdf_cache_that_cannot_be_written_only_costs_time(project: Project) -> None:
+    """A file where the PDF cache's folder should be: the PDFs are still made, the build goes on."""
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    content = check(project)
+    printed = print_documents(content, render(content), markdown_settings(project.config_file))
+    blocked = project.root / ".cache" / "pdf"
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    blocked.write_text("in the way", encoding="utf-8")
+    made = make_pdfs(printed, blocked, workers=1)
+    assert sorted(made) == sorted(printed) and all(pdf.startswith(b"%PDF-") for pdf in made.values())
+    assert blocked.read_text(encoding="utf-8") == "in the way"

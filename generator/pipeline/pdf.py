@@ -22,7 +22,6 @@ import hashlib
 import io
 import multiprocessing
 import os
-import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
@@ -109,10 +108,15 @@ def _cached(cache: Path | None, key: str) -> bytes | None:
 
 
 def _keep(cache: Path, key: str, pdf: bytes) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cache / f"{key}.pdf.partial"
-    partial.write_bytes(pdf)
-    partial.replace(cache / f"{key}.pdf")
+    """Keep a PDF in the cache; one that cannot be kept (a full disk, a file in the way) is only
+    made again next time."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / f"{key}.pdf.partial"
+        partial.write_bytes(pdf)
+        partial.replace(cache / f"{key}.pdf")
+    except OSError:
+        pass
 
 
 def _forget_others(cache: Path, keep: set[str]) -> None:
@@ -145,12 +149,14 @@ def _print_job(job: tuple[str, PrintDocument]) -> bytes:
 
 @functools.cache
 def _fonts() -> tuple[list[str], str]:
-    """The font folders Typst is given (none: the system's fonts) and a fingerprint of the fonts
-    it finds there: their files' names and sizes, so a changed font makes the PDFs again."""
+    """The font folders Typst is given besides the system's fonts (DejaVu Sans's, where it is
+    found) and a fingerprint of every font it finds: their files' names and sizes, so a changed
+    font makes the PDFs again. The PDFs are set in DejaVu Sans; the system's other fonts are
+    there for characters it does not have."""
     import typst
 
     folders = [folder for folder in FONT_FOLDERS if (Path(folder) / "DejaVuSans.ttf").is_file()][:1]
-    found = typst.Fonts(include_system_fonts=not folders, include_embedded_fonts=True, font_paths=folders)
+    found = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=folders)
     files = sorted({info.path for info in found.fonts() if info.path})
     fingerprint = "\n".join(f"{file}:{os.path.getsize(file)}" for file in files)
     return folders, hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
@@ -163,22 +169,16 @@ def _compiler() -> Any:
     import typst
 
     folders, _ = _fonts()
-    fonts = typst.Fonts(include_system_fonts=not folders, include_embedded_fonts=True, font_paths=folders)
-    return typst.Compiler(font_paths=fonts, ignore_system_fonts=bool(folders))
-
-
-_PAGE_COUNT = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
+    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=folders)
+    return typst.Compiler(font_paths=fonts)
 
 
 def _page_count(pdf: bytes) -> int:
-    """How many pages a PDF Typst made has: the count of its page tree's root, the largest (read
-    with pypdf should Typst ever write the tree where it cannot be seen, in a compressed stream)."""
-    counts = _PAGE_COUNT.findall(pdf)
-    if not counts:
-        import pypdf
+    """How many pages a PDF has, read from its page tree (not from its bytes: the title and
+    summary in its properties are the content's own words)."""
+    import pypdf
 
-        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    return max(int(count) for count in counts)
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _print(path: str, document: PrintDocument) -> bytes:
@@ -189,7 +189,9 @@ def _print(path: str, document: PrintDocument) -> bytes:
             pdf = compiler.compile(input=source.encode("utf-8"), format="pdf")
             if document.max_pages is None or _page_count(pdf) <= document.max_pages:
                 return bytes(pdf)
-    except RuntimeError as error:  # typst.TypstError, or the binding's own failures
+    except BaseException as error:  # typst.TypstError, the binding's own failures, a panic in Typst
+        if not isinstance(error, RuntimeError) and type(error).__name__ != "PanicException":
+            raise
         message = getattr(error, "message", None) or str(error)
         raise PdfBuildError(f"could not make {path} (from {document.source}): {message}") from error
     raise PdfBuildError(

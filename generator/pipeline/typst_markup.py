@@ -105,7 +105,8 @@ def to_typst(html: str) -> str:
 
 
 def _children(element: Element) -> str:
-    if any(isinstance(child, Element) and "ll-tile" in child.classes for child in element.children):
+    """What ``element`` holds, as Typst markup (the 7-minute briefing's tiles laid out as tiles)."""
+    if "ll-tiles" in element.classes:
         return _tiles(element)
     return "".join(typst_text(child) if isinstance(child, str) else _element(child) for child in element.children)
 
@@ -114,7 +115,7 @@ def _tiles(element: Element) -> str:
     """The 7-minute briefing's tiles: narrow ones two to a row, wide ones across the page."""
     out: list[str] = []
     row: list[str] = []
-    tiles = [child for child in element.children if isinstance(child, Element)]
+    tiles = [child for child in element.children if isinstance(child, Element) and _shown(child)]
     for tile in tiles:
         if "ll-tile--wide" in tile.classes:
             out += [_row(row), f"#ll-tile[{_children(tile)}]\n"]
