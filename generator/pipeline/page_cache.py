@@ -327,9 +327,11 @@ class ConvertPages(BasePlugin):
         return nav
 
     def _split(self, source: str) -> tuple[str, dict[str, Any]]:
+        """A page's Markdown and front matter, the front matter from the cache when it was read before."""
         return internals.front_matter(source, self.front_matter, self.front_matter_seen)
 
     def _front_matter_key(self) -> str:
+        """The key of the front matter kept for this fingerprint of the code and versions."""
         return digest("front matter", self.fingerprint)
 
     def _load_front_matter(self) -> dict[bytes, bytes]:

@@ -108,6 +108,7 @@ class KeepCompiledTemplates(BasePlugin):
 
     @event_priority(100)  # before any template is loaded
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: object) -> jinja2.Environment:
+        """Have the theme's Jinja environment keep its compiled templates in the cache folder."""
         keep_compiled(env, self.folder)
         return env
 

@@ -63,10 +63,13 @@ class Element:
 
     @property
     def classes(self) -> list[str]:
+        """The element's classes."""
         return self.attributes.get("class", "").split()
 
 
 class _TreeBuilder(HTMLParser):
+    """Builds the tree of ``Element`` from the page's HTML as the parser reads it."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = Element("root", {})
@@ -130,10 +133,12 @@ def _tiles(element: Element) -> str:
 
 
 def _row(tiles: list[str]) -> str:
+    """One row of narrow tiles side by side (nothing for none)."""
     return f"#ll-tile-row({', '.join(tiles)})\n" if tiles else ""
 
 
 def _shown(element: Element) -> bool:
+    """Whether ``element`` prints: not hidden, not a control or element with no meaning on paper."""
     attributes = element.attributes
     return not (
         element.tag in SKIPPED
@@ -215,6 +220,7 @@ def _input(element: Element) -> str:
 
 
 def _list(element: Element) -> str:
+    """A bulleted or numbered list, its items' own lists nested in them."""
     items = [child for child in element.children if isinstance(child, Element) and child.tag == "li"]
     if not items:
         return ""
@@ -224,6 +230,7 @@ def _list(element: Element) -> str:
 
 
 def _table(element: Element) -> str:
+    """A table, row by row, its header cells in bold."""
     rows = [row for row in _descendants(element) if row.tag == "tr"]
     cells = [[cell for cell in row.children if isinstance(cell, Element) and cell.tag in ("th", "td")] for row in rows]
     columns = max((len(row) for row in cells), default=0)
@@ -238,6 +245,7 @@ def _table(element: Element) -> str:
 
 
 def _descendants(element: Element) -> list[Element]:
+    """Every element within ``element``, in document order."""
     found = []
     for child in element.children:
         if isinstance(child, Element):
@@ -248,4 +256,5 @@ def _descendants(element: Element) -> list[Element]:
 
 
 def _text(element: Element) -> str:
+    """The text within ``element``, its markup left out."""
     return "".join(child if isinstance(child, str) else _text(child) for child in element.children)
