@@ -1,6 +1,7 @@
-"""Theme and agency pages split into pages of ``POINTS_PER_PAGE`` learning points, each linking
-to the others, every point on exactly one of them, and every page known to the link check; the
-further pages counted from the oldest point, so that a newer review leaves them as they were."""
+"""Theme and agency pages split into pages of about ``POINTS_PER_PAGE`` learning points, each
+linking to the others, every point on exactly one of them, and every page known to the link
+check; where a page ends is decided by the points themselves, counted from the oldest, so that a
+new review, newer or older than the rest, leaves the other pages as they were."""
 
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def test_every_point_is_on_one_page_and_each_page_links_to_the_others(
     assert len(mine) >= 2
     assert set(mine) <= planned  # the link check knows every page
     found = [link for page in mine for link in points_on(pages[page])]
-    # The first page holds the newest 3 to 5 points, each further page 3.
-    assert 3 <= len(points_on(pages[first])) <= 5
-    assert all(len(points_on(pages[page])) == 3 for page in further)
+    # With three points a page, each further page holds 1 to 6 points; the first at least 1.
+    assert len(points_on(pages[first])) >= 1
+    assert all(1 <= len(points_on(pages[page])) <= 6 for page in further)
     # Rendered at the usual size, the first page alone has every point, in the same order.
     assert found == points_on(render(check(sample_site))[first])
     # Search finds the theme or agency once, on its first page: the further pages are left out.
@@ -83,6 +84,30 @@ def test_a_theme_session_plan_draws_on_the_newest_reviews_and_links_to_every_poi
     prompts = bounded.split("## Discussion prompts")[1]
     assert f"### {on_theme[0].title}" in prompts
     assert all(f"### {review.title}" not in prompts for review in on_theme[1:])
+
+
+def pages_named(names: list[str]) -> list[list[str]]:
+    """The names on each page, as ``addresses.page_sizes`` splits them."""
+    sizes, pages, start = addresses.page_sizes(names), [], 0
+    for size in sizes:
+        pages.append(names[start : start + size])
+        start += size
+    return pages
+
+
+def test_pages_end_where_the_points_say_wherever_a_point_comes() -> None:
+    """``page_sizes`` keeps every point, in order; further pages hold 25 to 100 points (the first
+    page at least 25); and a point added newest, oldest or between changes the points of at most
+    two further pages here (the one it lands on, and the next should that one have been full),
+    never the rest."""
+    names = [f"review-{n // 4}#lp-1-{n % 4}" for n in range(3000)]  # newest first
+    pages = pages_named(names)
+    assert [name for page in pages for name in page] == names
+    assert len(pages) > 20 and len(pages[0]) >= 25 and all(25 <= len(page) <= 100 for page in pages[1:])
+    for place in (0, 1, 700, 1500, 2999, 3000):
+        after = pages_named([*names[:place], "new#lp-1-1", *names[place:]])
+        changed = {tuple(page) for page in after[1:]} - {tuple(page) for page in pages[1:]}
+        assert len(changed) <= 2, (place, len(changed))
 
 
 def further_pages(pages: dict[str, str]) -> dict[str, list[str]]:
@@ -143,3 +168,33 @@ def test_a_newer_review_changes_only_the_first_page_of_its_themes_and_agencies(
     assert any(
         before[first] != after[first] and len(paged_after[first]) == len(pages) for first, pages in paged_before.items()
     )
+
+
+def test_an_older_review_changes_only_the_page_its_points_land_on(sample_site: Project, tmp_path: Path) -> None:
+    """A review older than every other (a national collection adds earlier reviews too) lands on
+    the oldest further pages of its themes and agencies: every other further page keeps its
+    points at its address, instead of every page moving along by its points."""
+    shutil.copytree(sample_site.content_dir, tmp_path / "content")
+    project = Project(tmp_path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(addresses, "POINTS_PER_PAGE", 3)
+        content = check(project)
+        before = render(content)
+        source = max(content.reviews, key=lambda entry: len(pages_of(entry) & further_pages(before).keys()))
+        text = (tmp_path / source.source).read_text(encoding="utf-8")
+        text = re.sub(r"^id: .*$", "id: zzz-oldest", text, count=1, flags=re.MULTILINE)
+        text = re.sub(r"^published: .*$", 'published: "2001-01-01"', text, count=1, flags=re.MULTILINE)
+        (project.content_dir / "reviews" / "zzz-oldest.md").write_text(text, encoding="utf-8")
+        content = check(project)
+        dated = [entry.review.id for entry in content.reviews if entry.review.published.text != "not dated"]
+        assert dated[-1] == "zzz-oldest"
+        after = render(content)
+    paged_before, paged_after = further_pages(before), further_pages(after)
+    compared = 0
+    for first, pages in paged_before.items():
+        if len(paged_after[first]) != len(pages):
+            continue  # a page more or fewer: every pager changes
+        moved = [page for page in pages if points_on(before[page]) != points_on(after[page])]
+        assert len(moved) <= 2, (first, moved)
+        compared += len(pages) >= 4
+    assert compared, "some theme or agency has four further pages or more"

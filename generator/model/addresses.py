@@ -5,9 +5,11 @@ Addresses are Markdown paths (``reviews/x.md``); MkDocs turns them into web addr
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model.content import Content, point_themes
@@ -88,16 +90,43 @@ def word_files(review_id: str) -> dict[str, str]:
 
 
 POINTS_PER_PAGE = 50
-"""How many learning points each further page of a theme or agency lists. Its first page lists
-the newest points, at least this many and fewer than twice this many (all of them, if fewer);
-the older ones go on further pages of exactly this many, each linked from the others. The
-further pages are counted from the oldest point (``themes/KEY-page-2.md`` holds the oldest), so
-a further page holds the same points, at the same address, however many newer reviews come."""
+"""About how many learning points each page of a theme or agency lists. Where one page ends
+is decided by the points themselves, oldest first (``page_sizes``), not by counting from either
+end: a further page holds at least half this many and at most twice this many, and a new
+review, newer or older than the rest, changes only the page its points land on (and the next
+one, should that page have been full; and the first page, which shows the newest points and the
+counts), unless it makes a page more or fewer, when every page's pager changes with it. Further pages are numbered from the oldest
+(``themes/KEY-page-2.md`` holds the oldest points)."""
 
 
-def page_count(points: int) -> int:
-    """How many pages a theme or agency with ``points`` learning points has (at least one)."""
-    return max(1, points // POINTS_PER_PAGE)
+def page_sizes(points: Sequence[str]) -> list[int]:
+    """How many points each page of a theme or agency lists, as readers go: its first page, then
+    its further pages, newest first. ``points`` name the points (``point_id``), newest first.
+
+    Going from the oldest point, a page ends after a point whose name's hash falls on one in
+    ``POINTS_PER_PAGE - POINTS_PER_PAGE // 2`` once it holds ``POINTS_PER_PAGE // 2`` points, or
+    when it holds ``2 * POINTS_PER_PAGE``: the same points always end pages wherever other points
+    come or go (content-defined chunking). The newest page so ended and the points after it are
+    the first page, so it always lists at least the smallest page's worth (or every point)."""
+    smallest, largest = max(1, POINTS_PER_PAGE // 2), 2 * POINTS_PER_PAGE
+    every = max(1, POINTS_PER_PAGE - smallest)
+    sizes: list[int] = []
+    size = 0
+    for name in reversed(points):
+        size += 1
+        ends = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") % every == 0
+        if size >= largest or (size >= smallest and ends):
+            sizes.append(size)
+            size = 0
+    if not sizes:
+        return [size]
+    sizes[-1] += size  # the newest points join the newest page: the first page
+    return sizes[::-1]
+
+
+def point_id(review_id: str, anchor: str) -> str:
+    """A learning point's name among every review's points, for ``page_sizes``."""
+    return f"{review_id}#{anchor}"
 
 
 def _numbered(first: str, number: int) -> str:
@@ -193,17 +222,20 @@ def planned_pages(content: Content) -> set[str]:
         pages.add(FEEDBACK_SUMMARY)
     for entry in content.reviews:
         pages.update(review_page_addresses(entry.review.id, content.settings.make_pdfs, content.settings.make_word))
-    on_theme: Counter[str] = Counter()
-    to_agency: Counter[str] = Counter()
-    for entry in content.reviews:
-        for section in entry.review.sections:
-            for point in section.learning_points:
-                on_theme.update(dict.fromkeys(point_themes(entry.review, section, point), 1))
-                to_agency.update(dict.fromkeys(point.agencies, 1))
+    on_theme: dict[str, list[str]] = defaultdict(list)
+    to_agency: dict[str, list[str]] = defaultdict(list)
+    for entry in content.reviews:  # newest first, as the pages list the points
+        for s, section in enumerate(entry.review.sections, start=1):
+            for p, point in enumerate(section.learning_points, start=1):
+                name = point_id(entry.review.id, point_anchor(s, p))
+                for key in dict.fromkeys(point_themes(entry.review, section, point)):
+                    on_theme[key].append(name)
+                for key in dict.fromkeys(point.agencies):
+                    to_agency[key].append(name)
     for key in content.used_themes:
-        pages.update(theme(key, number) for number in range(1, page_count(on_theme[key]) + 1))
+        pages.update(theme(key, number) for number in range(1, len(page_sizes(on_theme[key])) + 1))
     for key in content.used_agencies:
-        pages.update(agency(key, number) for number in range(1, page_count(to_agency[key]) + 1))
+        pages.update(agency(key, number) for number in range(1, len(page_sizes(to_agency[key])) + 1))
     pages.update(review_type(key) for key in content.used_review_types)
     pages.update(theme_session_plan(key) for key in on_theme)
     return pages

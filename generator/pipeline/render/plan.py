@@ -170,18 +170,19 @@ class Pager:
 def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[tuple[str, list[TaggedPoint], Pager]]:
     """The points (newest first) in pages, as readers go through them: each page's address,
     points and pager (a theme with no points still has its one page). The first page holds the
-    newest points, the further pages ``addresses.POINTS_PER_PAGE`` each, numbered from the
-    oldest (see ``addresses.POINTS_PER_PAGE``): a newer point changes only the first page, unless
-    it makes a page more, when every page's pager gains its link."""
-    size = addresses.POINTS_PER_PAGE
-    count = addresses.page_count(len(points))
+    newest points; where the further pages end is decided by the points themselves and they are
+    numbered from the oldest (``addresses.page_sizes``), so a new review changes only the page
+    its points land on and the first page, unless it makes a page more or fewer, when every
+    page's pager changes with it."""
+    sizes = addresses.page_sizes([addresses.point_id(tagged.entry.review.id, tagged.anchor) for tagged in points])
+    count = len(sizes)
     # The first page, then the further pages newest first: the newest of them has the highest number.
     pages = [address(1), *(address(number) for number in range(count, 1, -1))]
-    first = len(points) - (count - 1) * size
-    for shown, page in enumerate(pages, start=1):
-        links = [addresses.link(page, other) for other in pages] if count > 1 else []
-        start = 0 if shown == 1 else first + (shown - 2) * size
-        yield page, points[start : first if shown == 1 else start + size], Pager(shown, links)
+    links = [[addresses.link(page, other) for other in pages] if count > 1 else [] for page in pages]
+    start = 0
+    for shown, (page, size) in enumerate(zip(pages, sizes, strict=True), start=1):
+        yield page, points[start : start + size], Pager(shown, links[shown - 1])
+        start += size
 
 
 def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
