@@ -81,6 +81,7 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
     to ``briefings/``. The PDFs of every language are made in one go, so the PDF cache keeps
     them all (it keeps only the PDFs of the last call). What is unchanged since the last build
     is taken from the cache in ``.cache/generate`` (the same bytes as working it out again)."""
+    ignored_by_git(project.root / ".cache")
     keep_compiled(environment(), project.root / ".cache" / TEMPLATES_FOLDER)
     kept = GenerateCache(project.generate_cache)
     with kept.settled():
@@ -90,6 +91,24 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
             kept.save()  # files read before an error are not parsed again once it is fixed
         kept.set_aside()
         return _generate(project, content, kept)
+
+
+CACHE_GITIGNORE = "# Made by briefings build. The build's caches hold drafts too: never commit or publish them.\n*\n"
+"""What ``ignored_by_git`` writes into the cache folder."""
+
+
+def ignored_by_git(cache_root: Path) -> None:
+    """Keep the caches (which hold every content file read, drafts and embargoed reviews too) out
+    of the project's git repository, whatever its own ``.gitignore`` says, as pytest and ruff do
+    with theirs: a ``.gitignore`` of ``*`` in the cache folder. A folder that cannot be written
+    is left as it is (the caches then only cost time)."""
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        ignore = cache_root / ".gitignore"
+        if not ignore.is_file():
+            ignore.write_text(CACHE_GITIGNORE, encoding="utf-8")
+    except OSError:
+        pass
 
 
 def _generate(project: Project, content: Content, kept: GenerateCache) -> tuple[Content, WriteReport]:

@@ -309,3 +309,26 @@ def test_template_error_leaves_the_previous_site(project: Project, tmp_path: Pat
     assert "UndefinedError: 'missing' is undefined" in result.stderr
     assert snapshot(project.site_dir) == site_before
     assert snapshot(project.docs_dir) == pages_before
+
+
+def test_the_caches_stay_out_of_the_projects_git_repository(project: Project) -> None:
+    """The caches hold every content file read, drafts included: a project whose repository
+    ignores nothing still never offers them to be committed."""
+    draft = MINIMAL_REVIEW.replace("test-2024-child-a", "test-2024-child-b").replace(
+        "status: published", "status: draft"
+    )
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    write_review(project, "b.md", draft)
+    result = run("build", "--project", str(project.root))
+    assert result.exit_code == 0, result.output
+    assert any((project.root / ".cache" / "generate").iterdir())
+    subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+    untracked = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project.root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "content/reviews/b.md" in untracked
+    assert ".cache" not in untracked
