@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.build import Project, check
 from generator.model import addresses
-from generator.model.content import ReviewEntry, point_themes
+from generator.model.content import Content, ReviewEntry, point_themes
 from generator.pipeline.render import render, sessions
 
 
@@ -132,32 +133,43 @@ def pages_of(entry: ReviewEntry) -> set[str]:
     }
 
 
-def test_a_newer_review_changes_only_the_first_page_of_its_themes_and_agencies(
-    sample_site: Project, tmp_path: Path
-) -> None:
-    """Further pages are counted from the oldest point: a review newer than every other adds its
-    points to the first page of each of its themes and agencies and leaves every further page,
-    where it was: byte for byte, unless the first page's points make a page more (then every
-    page's pager links to it)."""
+PUBLISHED = re.compile(r"^published: .*$", flags=re.MULTILINE)
+
+
+def with_a_copy_added(
+    sample_site: Project, tmp_path: Path, review_id: str, published: Callable[[Content], str]
+) -> tuple[dict[str, str], dict[str, str], Content]:
+    """The sample's pages (three points a page) before and after a copy of the review on the most
+    themes and agencies with further pages is added as ``review_id``, with the ``published:``
+    line ``published`` gives (from the content before); and the content after."""
     shutil.copytree(sample_site.content_dir, tmp_path / "content")
     project = Project(tmp_path)
-    reviews = project.content_dir / "reviews"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(addresses, "POINTS_PER_PAGE", 3)
         content = check(project)
-        before = render(content)
-        # A copy of the review on the most themes and agencies with further pages, published
-        # the same day as the newest and first by id: the newest of all.
+        before = dict(render(content))
         source = max(content.reviews, key=lambda entry: len(pages_of(entry) & further_pages(before).keys()))
         text = (tmp_path / source.source).read_text(encoding="utf-8")
-        newest = (tmp_path / content.reviews[0].source).read_text(encoding="utf-8")
-        text = re.sub(r"^id: .*$", "id: aaa-newest", text, count=1, flags=re.MULTILINE)
-        published = re.compile(r"^published: .*$", flags=re.MULTILINE)
-        text = published.sub(published.search(newest).group().replace("\\", r"\\"), text, count=1)
-        (reviews / "aaa-newest.md").write_text(text, encoding="utf-8")
+        text = re.sub(r"^id: .*$", f"id: {review_id}", text, count=1, flags=re.MULTILINE)
+        text = PUBLISHED.sub(published(content).replace("\\", r"\\"), text, count=1)
+        (project.content_dir / "reviews" / f"{review_id}.md").write_text(text, encoding="utf-8")
         content = check(project)
-        assert content.reviews[0].review.id == "aaa-newest"
-        after = render(content)
+        return before, dict(render(content)), content
+
+
+def test_a_newer_review_changes_only_the_first_page_of_its_themes_and_agencies(
+    sample_site: Project, tmp_path: Path
+) -> None:
+    """A review newer than every other adds its points to the first page of each of its themes
+    and agencies and leaves every further page where it was: byte for byte, unless the first
+    page's points make a page more (then every page's pager links to it)."""
+
+    def as_the_newest(content: Content) -> str:  # the same day as the newest, and first by id
+        newest = (sample_site.root / content.reviews[0].source).read_text(encoding="utf-8")
+        return PUBLISHED.search(newest).group()
+
+    before, after, content = with_a_copy_added(sample_site, tmp_path, "aaa-newest", as_the_newest)
+    assert content.reviews[0].review.id == "aaa-newest"
     paged_before, paged_after = further_pages(before), further_pages(after)
     for first, pages in paged_before.items():
         for page in pages:  # the same points, at the same address
@@ -174,21 +186,11 @@ def test_an_older_review_changes_only_the_page_its_points_land_on(sample_site: P
     """A review older than every other (a national collection adds earlier reviews too) lands on
     the oldest further pages of its themes and agencies: every other further page keeps its
     points at its address, instead of every page moving along by its points."""
-    shutil.copytree(sample_site.content_dir, tmp_path / "content")
-    project = Project(tmp_path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(addresses, "POINTS_PER_PAGE", 3)
-        content = check(project)
-        before = render(content)
-        source = max(content.reviews, key=lambda entry: len(pages_of(entry) & further_pages(before).keys()))
-        text = (tmp_path / source.source).read_text(encoding="utf-8")
-        text = re.sub(r"^id: .*$", "id: zzz-oldest", text, count=1, flags=re.MULTILINE)
-        text = re.sub(r"^published: .*$", 'published: "2001-01-01"', text, count=1, flags=re.MULTILINE)
-        (project.content_dir / "reviews" / "zzz-oldest.md").write_text(text, encoding="utf-8")
-        content = check(project)
-        dated = [entry.review.id for entry in content.reviews if entry.review.published.text != "not dated"]
-        assert dated[-1] == "zzz-oldest"
-        after = render(content)
+    before, after, content = with_a_copy_added(
+        sample_site, tmp_path, "zzz-oldest", lambda content: 'published: "2001-01-01"'
+    )
+    dated = [entry.review.id for entry in content.reviews if entry.review.published.text != "not dated"]
+    assert dated[-1] == "zzz-oldest"
     paged_before, paged_after = further_pages(before), further_pages(after)
     compared = 0
     for first, pages in paged_before.items():

@@ -49,10 +49,12 @@ def build(project: Project, today: str, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def text_of(path: Path) -> str:
-    """The text a file holds, read inside PDFs, Word documents (every XML part of the zip) and
-    gzip files."""
+    """The text a file holds, read inside PDFs (their pages and their properties), Word documents
+    (every XML part of the zip) and gzip files."""
     if path.suffix == ".pdf":
-        return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages)
+        reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+        properties = [str(value) for value in (reader.metadata or {}).values()]
+        return " ".join([*(page.extract_text() for page in reader.pages), *properties])
     if path.suffix == ".docx":
         with zipfile.ZipFile(path) as document:
             return " ".join(document.read(name).decode("utf-8", errors="ignore") for name in document.namelist())
@@ -80,6 +82,7 @@ def published_in_every_format(project: Project, review_id: str, title: str, poin
         assert title in text_of(site / "word" / document), document
     assert point in text_of(site / "word" / f"{review_id}.docx")
     assert title in text_of(site / "pdf" / f"{review_id}.pdf")
+    assert pypdf.PdfReader(site / "pdf" / f"{review_id}.pdf").metadata.title == title  # its properties too
     data = json.loads(text_of(site / "data" / "learning.json"))
     assert point in [item["text"] for item in data["items"] if item["review_id"] == review_id]
     assert title in [review["title"] for review in data["reviews"]]
