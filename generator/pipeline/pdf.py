@@ -82,7 +82,7 @@ def forget_made() -> None:
 
 
 def _key(document: PrintDocument) -> str:
-    recipe = "\0".join((version("typst"), _fonts()[1], *document.recipe()))
+    recipe = "\0".join((version("typst"), _fonts_fingerprint(), *document.recipe()))
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
 
@@ -148,29 +148,31 @@ def _print_job(job: tuple[str, PrintDocument]) -> bytes:
 
 
 @functools.cache
-def _fonts() -> tuple[list[str], str]:
-    """The font folders Typst is given besides the system's fonts (DejaVu Sans's, where it is
-    found) and a fingerprint of every font it finds: their files' names and sizes, so a changed
-    font makes the PDFs again. The PDFs are set in DejaVu Sans; the system's other fonts are
-    there for characters it does not have."""
+def _font_book() -> Any:
+    """The fonts Typst is given: the system's, with DejaVu Sans's folder first where it is found
+    (the PDFs are set in DejaVu Sans; the other fonts are there for characters it does not have).
+    Found once per process (Typst is imported only by builds that make PDFs)."""
     import typst
 
     folders = [folder for folder in FONT_FOLDERS if (Path(folder) / "DejaVuSans.ttf").is_file()][:1]
-    found = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=folders)
-    files = sorted({info.path for info in found.fonts() if info.path})
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=folders)
+
+
+@functools.cache
+def _fonts_fingerprint() -> str:
+    """A hash of every font Typst is given: their files' names and sizes, so a changed font makes
+    the PDFs again."""
+    files = sorted({info.path for info in _font_book().fonts() if info.path})
     fingerprint = "\n".join(f"{file}:{os.path.getsize(file)}" for file in files)
-    return folders, hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
 
 
 @functools.cache
 def _compiler() -> Any:
-    """The Typst compiler of this process (Typst is imported only by builds that make PDFs),
-    with its fonts found and loaded once for every document it makes."""
+    """The Typst compiler of this process, with its fonts loaded once for every document it makes."""
     import typst
 
-    folders, _ = _fonts()
-    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=folders)
-    return typst.Compiler(font_paths=fonts)
+    return typst.Compiler(font_paths=_font_book())
 
 
 def _page_count(pdf: bytes) -> int:

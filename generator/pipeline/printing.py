@@ -19,6 +19,7 @@ import hashlib
 import posixpath
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -81,24 +82,23 @@ class PrintDocument:
 
 
 def print_documents(
-    content: Content, pages: dict[str, str], markdown_settings: MarkdownSettings
+    content: Content, pages: Mapping[str, str], markdown_settings: MarkdownSettings
 ) -> dict[str, PrintDocument]:
     """The Typst document of every briefing and 7-minute briefing, keyed by its PDF's path."""
     documents = {}
-    site_url = content.settings.site_url
     for entry in content.reviews:
         for page_path, pdf_path in addresses.printed(entry.review.id).items():
-            page = pages[page_path]
-            if page_path.startswith("seven-minute/"):
-                frames = tuple(_document(content, entry, "seven-minute", size) for size in SEVEN_MINUTE_FONT_SIZES)
-                documents[pdf_path] = PrintDocument(
-                    frames, page, page_path, site_url, markdown_settings, entry.source, SEVEN_MINUTE_PAGES
-                )
-            else:
-                frame = _document(content, entry, "briefing", 10.0)
-                documents[pdf_path] = PrintDocument(
-                    (frame,), page, page_path, site_url, markdown_settings, entry.source
-                )
+            seven = page_path.startswith("seven-minute/")
+            kind, sizes = ("seven-minute", SEVEN_MINUTE_FONT_SIZES) if seven else ("briefing", (10.0,))
+            documents[pdf_path] = PrintDocument(
+                tuple(_document(content, entry, kind, size) for size in sizes),
+                pages[page_path],
+                page_path,
+                content.settings.site_url,
+                markdown_settings,
+                entry.source,
+                SEVEN_MINUTE_PAGES if seven else None,
+            )
     return documents
 
 

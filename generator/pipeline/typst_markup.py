@@ -153,7 +153,7 @@ def _element(element: Element) -> str:
     if not _shown(element):
         return ""
     tag = element.tag
-    function = next((BLOCK_FUNCTIONS[name] for name in element.classes if name in BLOCK_FUNCTIONS), None)
+    function = _function(element)
     if tag in HEADINGS:
         return f"\n\n#heading(level: {HEADINGS[tag]})[{_children(element).strip()}]\n\n"
     if tag == "a":
@@ -193,13 +193,18 @@ def _element(element: Element) -> str:
     return inner
 
 
+def _function(element: Element) -> str | None:
+    """The print template's function for ``element``, by the first of its classes that has one."""
+    return next((BLOCK_FUNCTIONS[name] for name in element.classes if name in BLOCK_FUNCTIONS), None)
+
+
 def _link(element: Element) -> str:
     """A link: clickable, and for an address on the web followed by that address."""
     href = element.attributes.get("href", "")
     inner = _children(element)
     if not ADDRESS.match(href):  # within the page, or a relative address that means nothing on paper
         return inner
-    function = next((BLOCK_FUNCTIONS[name] for name in element.classes if name in BLOCK_FUNCTIONS), None)
+    function = _function(element)
     link = f"#link({typst_string(href)})[{inner}]"
     if function:
         link = f"#{function}[{link}]"
