@@ -82,7 +82,9 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     counts = {"pages": len(pages), "pdfs": len(made)}
     search = {site.language: split_search(site)}  # the synthetic corpora are in English only
     epoch, settings = site.content_epoch(), site.settings
-    del raw, site, pages, files, made  # as in build(): the site stage needs none of the content
+    # as in build(): the site stage needs none of the content, nor the generator's cache (which
+    # holds the files it parsed), all gone once build()'s generate() has returned
+    del raw, site, pages, files, made, kept
     start = mark(SITE)
     gc.collect()
     with shared_with_workers():  # as in build()

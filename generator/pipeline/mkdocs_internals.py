@@ -188,6 +188,12 @@ def front_matter(source: str, known: dict[bytes, bytes], seen: dict[bytes, bytes
     return markdown, data
 
 
+def content_plugins(config: MkDocsConfig) -> list[object]:
+    """The plugins that see each page's converted HTML (``on_page_content``), as MkDocs will call
+    them."""
+    return [getattr(hook, "__self__", None) for hook in config.plugins.events.get("page_content", [])]
+
+
 def replace_render(page: Page, render: Callable[[MkDocsConfig, Files], None]) -> None:
     """Make MkDocs call ``render`` instead of converting ``page`` itself."""
     page.render = render  # type: ignore[method-assign, assignment]

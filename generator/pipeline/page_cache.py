@@ -57,6 +57,11 @@ CHECK_LENGTH = 16
 SMALL_BATCH = 4
 """Fewer pages than this to convert are converted in this process: a pool would cost more."""
 
+BODY = ("content", "toc")
+"""The parts of a page's conversion that only the theme and the search plugin read, kept packed
+apart from the rest (its title, anchors and links, which the other pages' links need): a page
+holds them only while it is written, not from when it is read until the build ends."""
+
 
 def cpu_count() -> int:
     """The cores this process may use."""
@@ -94,20 +99,21 @@ class PageCache:
         except OSError:
             return None
         head = len(FORMAT) + CHECK_LENGTH
-        if (
-            not data.startswith(FORMAT)
-            or hashlib.sha256(data[head:]).digest()[:CHECK_LENGTH] != data[len(FORMAT) : head]
-        ):
+        body = data[head:]
+        if not data.startswith(FORMAT) or hashlib.sha256(body).digest()[:CHECK_LENGTH] != data[len(FORMAT) : head]:
             return None
         self.used.add(key)
-        return data[head:]
+        return body
 
     def put(self, key: str, data: bytes) -> None:
         """Keep ``data`` under ``key`` (written whole, then renamed into place)."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(FORMAT + hashlib.sha256(data).digest()[:CHECK_LENGTH] + data)
+        with temporary.open("wb") as file:  # in parts: a large entry is not copied to be written
+            file.write(FORMAT)
+            file.write(hashlib.sha256(data).digest()[:CHECK_LENGTH])
+            file.write(data)
         temporary.replace(path)
         self.used.add(key)
 
@@ -189,10 +195,12 @@ def _convert(src_uri: str) -> tuple[str, bytes]:
         markdown = page.markdown or ""
         internals.render_as_mkdocs(page, config, cast(Files, recording))
         entries = internals.page_search_entries(config, page)
+        conversion = internals.conversion(page)
         value = {
             "markdown": hashlib.sha256(markdown.encode("utf-8")).hexdigest(),
             "search": None if entries is None else (digest(page.content), pack(entries)),
-            "conversion": internals.conversion(page),
+            "conversion": {name: part for name, part in conversion.items() if name not in BODY},
+            "body": pack({name: conversion[name] for name in BODY}),
             "lookups": recording.lookups,
             "log": capture.records,
         }
@@ -278,6 +286,11 @@ class ConvertPages(BasePlugin):
         """The pages' front matter as the last build read it, pickled, by a hash of its YAML."""
         self.front_matter_seen: dict[bytes, bytes] = {}
         """The same, as this build read it: kept for the next."""
+        self.body_later = True
+        """Whether pages are read without their content and contents list (``BODY``), given them
+        only when they are written (``LoadConversions``): so unless a plugin changes pages'
+        content once converted (``on_page_content``) and does not say it leaves it as it is
+        (a ``changes_page_content`` of False), since it would not see it."""
 
     @event_priority(-100)  # after every other plugin has changed the navigation
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -288,6 +301,9 @@ class ConvertPages(BasePlugin):
             if file.page is not None:
                 pages.append(file.page)
         self.nav, self.files, self.config = nav, files, config
+        self.body_later = all(
+            getattr(plugin, "changes_page_content", True) is False for plugin in internals.content_plugins(config)
+        )
         keys = {page.file.src_uri: self._conversion_key(page, config) for page in pages}
         self.store = self.cache
         if self.store is None:  # the conversions wait on disk, not in memory, till MkDocs asks
@@ -308,7 +324,8 @@ class ConvertPages(BasePlugin):
             ):
                 self.cache.used.add(keys[src_uri])
                 self.converted[src_uri] = keys[src_uri]
-                self.lazy[src_uri] = keys[src_uri]
+                if self.body_later:
+                    self.lazy[src_uri] = keys[src_uri]
                 continue
             kept = self.cache.get(keys[src_uri]) if self.cache else None
             if kept is not None and self._still_holds(kept, files):
@@ -368,7 +385,7 @@ class ConvertPages(BasePlugin):
             return {}
         packed = self.cache.get(self._state_key())
         try:
-            facts = unpack(packed) if packed is not None else {}
+            facts = pickle.loads(packed) if packed is not None else {}
         except Exception:
             return {}
         return facts if isinstance(facts, dict) else {}
@@ -380,7 +397,7 @@ class ConvertPages(BasePlugin):
             return
         for facts in self.facts.values():
             facts["output"] = digest_of(facts.pop("dest"))
-        self.cache.put(self._state_key(), zlib.compress(pickle.dumps(self.facts, pickle.HIGHEST_PROTOCOL), 0))
+        self.cache.put(self._state_key(), pickle.dumps(self.facts, pickle.HIGHEST_PROTOCOL))
         self.cache.put(self._front_matter_key(), pickle.dumps(self.front_matter_seen, pickle.HIGHEST_PROTOCOL))
         self.facts = {}
         self.front_matter, self.front_matter_seen = {}, {}
@@ -427,7 +444,11 @@ class ConvertPages(BasePlugin):
                 return
             for name, level, message in value["log"]:
                 logging.getLogger(name).log(level, message)
-            internals.set_conversion(page, value["conversion"], files)
+            if self.body_later:  # its content and contents list wait in the store till it is written
+                self._set_from_facts(page, value["conversion"], files)
+                self.lazy[page.file.src_uri] = key
+            else:
+                internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
             if value.get("search") is not None:
                 self.search_made[page.file.src_uri] = (value["search"][0], key)
             if self.cache is not None:  # its finished page is looked for once every page has its title
@@ -535,7 +556,7 @@ class ConvertPages(BasePlugin):
             assert self.config is not None
             internals.render_as_mkdocs(page, self.config, files)
             return
-        internals.set_conversion(page, value["conversion"], files)
+        internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""

@@ -46,6 +46,7 @@ import json
 import pickle
 import re
 import shutil
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -55,7 +56,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from itertools import groupby
-from operator import sub
+from operator import attrgetter, sub
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,14 @@ class SearchRecord:
     """The page's values for the search filters (briefings only)."""
 
 
-def search_records(entries: Iterable[dict], filters: dict[str, dict[str, list[str]]]) -> Iterator[SearchRecord]:
+def search_records(entries: Iterable[list[dict]], filters: dict[str, dict[str, list[str]]]) -> Iterator[SearchRecord]:
     """The records for Material's search ``entries`` (``location``, ``title``, ``text``, in page
-    order), with ``filters`` by page address."""
+    order), given a page's entries at a time, with ``filters`` by page address."""
+    for given in entries:
+        yield from _page_records(given, filters)
+
+
+def _page_records(entries: list[dict], filters: dict[str, dict[str, list[str]]]) -> Iterator[SearchRecord]:
     pages: dict[str, list[dict]] = {}
     for entry in entries:
         pages.setdefault(entry["location"].split("#")[0], []).append(entry)
@@ -272,14 +278,12 @@ def _write_index(
 ) -> dict[str, tuple[RecordWords, ...]]:
     """Write the index's files; return each page's records' words, by ``_page_key`` (and each
     word's entry in ``entries_made``)."""
-    pages: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        pages.setdefault(record.page, []).append(record)
-    numbers, span = _page_numbers({address: len(page) for address, page in pages.items()})
-    postings: defaultdict[bytes, list[int]] = defaultdict(list)
-    cuts: defaultdict[bytes, list[int]] = defaultdict(list)
+    pages = _PackedPages(records)
+    numbers, span = _page_numbers(pages.counts)
+    postings: defaultdict[bytes, array[int]] = defaultdict(_numbers)  # 8 bytes a number, not 36
+    cuts: defaultdict[bytes, array[int]] = defaultdict(_numbers)
     made: dict[str, tuple[RecordWords, ...]] = {}
-    for address, page in pages.items():
+    for address, page in pages.unpacked():
         first_id = numbers[address] * SLOTS
         key = _page_key(address, page, first_id)
         known = kept.pages.get(key)
@@ -315,10 +319,43 @@ def _write_index(
         "heaviest": _HEAVIEST,
         "split": sorted(split),
         "shortest": SHORTEST_PREFIX,
-        "records": sum(len(page) for page in pages.values()),
+        "records": sum(pages.counts.values()),
     }
     files.write_text("index.json", json.dumps(settings, ensure_ascii=False, sort_keys=True), packed=False)
     return made
+
+
+class _PackedPages:
+    """The records, by page in the order their pages first come, each page's packed (compressed)
+    till it is indexed: a large site's text is never all in memory at once."""
+
+    def __init__(self, records: Iterable[SearchRecord]) -> None:
+        self.packed: dict[str, bytes] = {}
+        self.counts: dict[str, int] = {}
+        """How many records each page has."""
+        self.filters: dict[str, dict[str, list[str]]] = {}
+        """Each page's values for the search filters."""
+        for address, group in groupby(records, key=attrgetter("page")):
+            page = list(group)
+            if address in self.packed:  # more of a page that came before
+                page = [*self.page(address), *page]
+            self.packed[address] = zlib.compress(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), 1)
+            self.counts[address] = len(page)
+            self.filters[address] = page[0].filters
+
+    def page(self, address: str) -> list[SearchRecord]:
+        """The records of the page at ``address``."""
+        return pickle.loads(zlib.decompress(self.packed[address]))
+
+    def unpacked(self) -> Iterator[tuple[str, list[SearchRecord]]]:
+        """Each page's address and records, one page unpacked at a time."""
+        for address in self.packed:
+            yield address, self.page(address)
+
+
+def _numbers() -> array[int]:
+    """An empty list of a word's records as numbers (``_weigh``), compact in memory."""
+    return array("q")
 
 
 def _made_record(record: SearchRecord, record_id: int, files: _Files, language: str) -> RecordWords:
@@ -398,8 +435,8 @@ def _plain(html: str) -> str:
 
 
 def _weigh(
-    postings: dict[bytes, list[int]],
-    cuts: dict[bytes, list[int]],
+    postings: dict[bytes, array[int]],
+    cuts: dict[bytes, array[int]],
     files: _Files,
     known: Mapping[bytes, WordEntry] | None = None,
     made: dict[bytes, WordEntry] | None = None,
@@ -415,8 +452,7 @@ def _weigh(
     entry is put in ``made`` for the next build."""
     entries: dict[str, str] = {}
     for run in sorted(postings):
-        found = postings.pop(run)
-        found.sort()
+        found = sorted(postings.pop(run))
         word = run.decode("utf-8")
         held = hashlib.blake2b(array("q", found).tobytes(), digest_size=16).digest()
         before = (known or {}).get(run)
@@ -426,7 +462,7 @@ def _weigh(
             entries[word] = before[1]
         else:
             steps = [found[0], *map(sub, found[1:], found)]
-            blocks = _blocks(found, cuts.get(run, []))
+            blocks = _blocks(found, cuts.get(run, _numbers()))
             kept_blocks = before[3] if before is not None else ()
             block_hashes = []
             for number, (start, stop) in enumerate(blocks):
@@ -445,7 +481,7 @@ def _weigh(
     return entries
 
 
-def _blocks(found: list[int], cuts: list[int]) -> list[tuple[int, int]]:
+def _blocks(found: list[int], cuts: Iterable[int]) -> list[tuple[int, int]]:
     """Where a word's further records (those after its ``FIRST``, ``found`` in order) are cut
     into files: the first ``BLOCK`` of them (what a query fetching more needs first, as often as
     not), then after each record that ends a block (``cuts``, see ``_ends_block``) at least
@@ -497,16 +533,16 @@ def _shards(entries: dict[str, str]) -> tuple[dict[str, list[str]], set[str]]:
 
 
 def _filters(
-    pages: dict[str, list[SearchRecord]], numbers: dict[str, int]
+    pages: _PackedPages, numbers: dict[str, int]
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, list[int]]]]:
     """For each filter and value, how many pages hold it, and which (by number; a page with more
     than ``SLOTS`` records by each of its numbers)."""
     found: dict[str, dict[str, list[int]]] = {}
     counts: dict[str, dict[str, int]] = {}
-    for address, page in pages.items():
+    for address, filters in pages.filters.items():
         first = numbers[address]
-        held = range(first, first + max(1, -(-len(page) // SLOTS)))
-        for name, values in page[0].filters.items():
+        held = range(first, first + max(1, -(-pages.counts[address] // SLOTS)))
+        for name, values in filters.items():
             for value in values:
                 found.setdefault(name, {}).setdefault(value, []).extend(held)
                 counts.setdefault(name, {}).setdefault(value, 0)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -78,6 +80,9 @@ class PackPages(BasePlugin):
     dropped and its HTML kept compressed; the HTML is unpacked just before the page is written
     (before any other plugin sees it) and dropped again after, with its contents list."""
 
+    changes_page_content = False
+    """It gives each page's HTML back as it was (``page_cache.ConvertPages.body_later``)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.packed: dict[str, bytes] = {}
@@ -134,19 +139,35 @@ class SplitSearch:
 
 
 class TakeSearchEntries(BasePlugin):
-    """Takes the entries Material's search plugin gathered from the pages before it writes them,
+    """Takes the entries Material's search plugin gathers from each page as the page is written,
     so that its ``search_index.json`` is written empty (the browser fetches only the split
-    index) and the entries go to the split index instead."""
+    index) and the entries go to the split index instead. Each page's entries wait packed
+    (compressed) till the index is made: a large site's text is never all in memory at once."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[dict] = []
+        self.packed: deque[bytes] = deque()
+
+    def _take(self, config: MkDocsConfig) -> None:
+        entries = internals.search_entries(config)
+        if entries:
+            self.packed.append(zlib.compress(pickle.dumps(entries, pickle.HIGHEST_PROTOCOL), 1))
+            entries.clear()
+
+    @event_priority(-100)  # once the search plugin has the page's entries
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        self._take(config)
+        return output
 
     @event_priority(100)  # before Material's search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        entries = internals.search_entries(config)
-        self.entries = list(entries)
-        entries.clear()
+        self._take(config)
+
+    def pages(self) -> Iterator[list[dict]]:
+        """The entries taken, each page's together, in the order the pages were written; each
+        is let go as it is read."""
+        while self.packed:
+            yield pickle.loads(zlib.decompress(self.packed.popleft()))
 
 
 SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
@@ -325,7 +346,7 @@ def build_site(
                 if before is not None:
                     published_here = before.under(edition.folder).items()
                     previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
-                records = search_records(taken.entries, searched.filters)
+                records = search_records(taken.pages(), searched.filters)
                 found = write_search_index(
                     records, site, edition.language, previous, cache, digest(code, edition.folder, overrides)
                 )
