@@ -60,7 +60,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from synthetic import make_corpus  # noqa: E402
 
-from generator.pipeline.page_cache import cpu_count  # noqa: E402
+from generator.pipeline.workers import cpu_count  # noqa: E402
 
 KINDS = ("build", "floor", "default-nav")
 SAMPLE_SECONDS = 0.1

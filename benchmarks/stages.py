@@ -61,7 +61,8 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
         kept.set_aside()
         times["validate"] = time.perf_counter() - start
         start = mark("render")
-        pages = TimedPages(render(site, kept=kept))  # each page is rendered as the writer reads it: timed there
+        rendered = render(site, kept=kept, parallel=True)  # as in build()
+        pages = TimedPages(rendered)  # each page is rendered as the writer reads it: timed there
         files = edition_files(site, pages, kept)  # with the open data (and Word files, if made) the pages link to
         times["render"] = time.perf_counter() - start
         made: dict[str, bytes] = {}
@@ -75,6 +76,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
             times["render"] += printing
         start = mark("write")
         write_pages(Joined(made, files), project.docs_dir)
+        rendered.close()
         kept.save()
         rendering = pages.take_seconds()
         times["write"] = time.perf_counter() - start - rendering
@@ -84,7 +86,7 @@ def timed_build(project: Project, pdfs: bool | None = None) -> dict[str, float]:
     epoch, settings = site.content_epoch(), site.settings
     # as in build(): the site stage needs none of the content, nor the generator's cache (which
     # holds the files it parsed), all gone once build()'s generate() has returned
-    del raw, site, pages, files, made, kept
+    del raw, site, pages, rendered, files, made, kept
     start = mark(SITE)
     gc.collect()
     with shared_with_workers():  # as in build()

@@ -19,7 +19,7 @@ from generator.pipeline.load import load
 from generator.pipeline.open_data import open_data
 from generator.pipeline.pdf import make_pdfs
 from generator.pipeline.printing import PrintDocument, print_documents
-from generator.pipeline.render import render
+from generator.pipeline.render import Pages, render
 from generator.pipeline.render.browse import search_filter_labels, search_filters
 from generator.pipeline.site import TEMPLATES_FOLDER, SplitSearch, build_site, finish_interrupted_update
 from generator.pipeline.site_config import markdown_settings
@@ -118,13 +118,20 @@ def _generate(project: Project, content: Content, kept: GenerateCache) -> tuple[
     editions: list[Mapping[str, str | bytes]] = []
     documents: dict[str, PrintDocument] = {}
     settings = markdown_settings(project.config_file)
-    for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
-        pages = render(edition, kept=kept)
-        editions.append(Joined(edition_files(edition, pages, kept), under=language_root(edition.language)))
-        if edition.settings.make_pdfs:
-            documents.update(in_language(edition.language, print_documents(edition, printed(edition, pages), settings)))
-    made = make_pdfs(documents, project.pdf_cache) if documents else {}
-    report = write_pages(Joined(made, *reversed(editions)), project.docs_dir)
+    rendered: list[Pages] = []
+    try:
+        for edition in (content, *content.translations):  # a site in English and Welsh: the Welsh under cy/
+            pages = render(edition, kept=kept, parallel=True)  # on every core, as they are written
+            rendered.append(pages)
+            editions.append(Joined(edition_files(edition, pages, kept), under=language_root(edition.language)))
+            if edition.settings.make_pdfs:
+                printing = print_documents(edition, printed(edition, pages), settings)
+                documents.update(in_language(edition.language, printing))
+        made = make_pdfs(documents, project.pdf_cache) if documents else {}
+        report = write_pages(Joined(made, *reversed(editions)), project.docs_dir)
+    finally:
+        for pages in rendered:
+            pages.close()
     kept.save()
     return content, report
 

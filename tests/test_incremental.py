@@ -16,13 +16,13 @@ from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 from generator.build import Project, build, check, generate, one_build_at_a_time, split_search
 from generator.errors import BuildInProgress, ContentErrors, SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
-from generator.pipeline import page_cache, site_files
 from generator.pipeline import site as site_module
+from generator.pipeline import site_files, workers
 from generator.pipeline.page_cache import FORMAT
 from generator.pipeline.site import SplitSearch, build_site
 
 REVIEWS = 3
-"""Enough reviews for the pages to be converted in a pool of processes (page_cache.SMALL_BATCH)."""
+"""Enough reviews for the pages to be converted in a pool of processes (workers.SMALL_BATCH)."""
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -188,7 +188,7 @@ def test_without_worker_processes_pages_are_converted_one_by_one_and_it_says_so(
         def Pool(self, workers: int) -> None:  # noqa: N802  (multiprocessing's name)
             raise OSError("Function not implemented")
 
-    monkeypatch.setattr(page_cache.multiprocessing, "get_context", lambda method: NoWorkers())
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda method: NoWorkers())
     search = {edition.language: split_search(edition) for edition in (content, *content.translations)}
     with caplog.at_level(logging.WARNING, logger="learning_lessons"):
         build_site(project.config_file, tmp_path / "site", content.content_epoch(), content.settings, search=search)

@@ -18,7 +18,7 @@ from generator import templating
 from generator.build import Project, generate
 from generator.errors import ContentErrors
 from generator.model.content import Content
-from generator.pipeline import generate_cache
+from generator.pipeline import generate_cache, workers
 from generator.pipeline import render as render_stage
 from generator.pipeline.generate_cache import FORMAT, GenerateCache, context_key, read_table
 from generator.pipeline.render import WHOLE_CONTENT_TEMPLATES
@@ -243,21 +243,33 @@ def test_the_pages_a_build_makes_wait_for_the_cache_on_disk_not_in_memory(tmp_pa
 def test_each_page_is_written_as_it_is_rendered(
     built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pages are never all in memory: when a page is rendered, the pages before it are on disk."""
+    """The pages are never all in memory: when a page is rendered (on any core), the pages before
+    it are on disk but for the few the workers may be ahead (``workers.most_ahead``)."""
     project = copy_project(built, tmp_path / "project")
     shutil.rmtree(project.docs_dir)
     shutil.rmtree(project.generate_cache)
-    on_disk: list[int] = []
+    log = tmp_path / "rendered.txt"  # written by every worker process
     render_page = render_stage.render_page
 
-    def counted(*arguments: object) -> str:
-        on_disk.append(sum(1 for _ in project.docs_dir.rglob("*.md")))
-        return render_page(*arguments)
+    def counted(content: Content, path: str, page: object) -> str:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{content.language}/{path} {sum(1 for _ in project.docs_dir.rglob('*.md'))}\n")
+        return render_page(content, path, page)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_stage, "render_page", counted)
+    monkeypatch.setattr(workers, "batch_size", lambda tasks, count: 1)  # so the pages outnumber those ahead
+    monkeypatch.setattr(workers, "BATCHES_AHEAD", 1)
     generate(project)
+    on_disk = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
     assert len(on_disk) > 20
-    assert on_disk == sorted(on_disk) and on_disk[-1] >= len(on_disk) - 1
+    rendered = sorted(on_disk)  # the order the writer reads each language's pages in
+    for language in ("en", "cy"):
+        own = [path for path in rendered if path.startswith(f"{language}/")]
+        ahead = workers.most_ahead(len(own), workers.cpu_count())
+        late = [
+            (path, int(on_disk[path]), place) for place, path in enumerate(own) if int(on_disk[path]) < place - ahead
+        ]
+        assert late == [], f"pages rendered long before the pages ahead of them were written ({ahead} allowed)"
     assert files_of(project.docs_dir) == files_of(built.docs_dir)
 
 

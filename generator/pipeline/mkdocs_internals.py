@@ -124,6 +124,12 @@ def set_conversion(page: Page, converted: dict[str, Any], files: Files) -> None:
         page.links_to_anchors = {file: anchors for file, anchors in found if file is not None}
 
 
+def set_body(page: Page, content: str, toc: TableOfContents) -> None:
+    """Give ``page``, set up from ``set_conversion`` without them, its content and contents list."""
+    page.content = content
+    page.toc = toc
+
+
 READ_SOURCE = "meta.get_data(source)"
 """How MkDocs' ``Page.read_source`` splits a page's source into its Markdown and front matter
 (``replace_read_source`` does the same with a cache in front)."""

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,9 +37,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.pipeline import mkdocs_internals as internals
-
-NOTICES = logging.getLogger("learning_lessons.site")
-"""One-line notices about how the site was built (as ``site.NOTICES``)."""
+from generator.pipeline.workers import cpu_count, forked_map
 
 FORMAT = b"learning-lessons page cache 1\n"
 """The first bytes of every cache entry: an entry without them is remade."""
@@ -54,23 +52,10 @@ writes nothing for it."""
 CHECK_LENGTH = 16
 """Bytes of a hash of each entry kept in front of it, so a truncated entry is known."""
 
-SMALL_BATCH = 4
-"""Fewer pages than this to convert are converted in this process: a pool would cost more."""
-
 BODY = ("content", "toc")
 """The parts of a page's conversion that only the theme and the search plugin read, kept packed
 apart from the rest (its title, anchors and links, which the other pages' links need): a page
 holds them only while it is written, not from when it is read until the build ends."""
-
-
-def cpu_count() -> int:
-    """The cores this process may use."""
-    counted = getattr(os, "process_cpu_count", None)
-    if counted is not None:
-        return counted() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 def digest(*parts: object) -> str:
@@ -173,15 +158,9 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-_WORK: dict[str, Any] = {}
-"""What the forked workers convert: set before the pool starts, inherited by every worker."""
-
-
-def _convert(src_uri: str) -> tuple[str, bytes]:
+def _convert(config: MkDocsConfig, files: Files, src_uri: str) -> tuple[str, bytes]:
     """Convert one page as MkDocs would; return its conversion, its link lookups and its log
     records, packed (a cache entry's value)."""
-    config: MkDocsConfig = _WORK["config"]
-    files: Files = _WORK["files"]
     file = files.get_file_from_path(src_uri)
     assert file is not None and file.page is not None
     page = file.page
@@ -212,22 +191,7 @@ def _convert(src_uri: str) -> tuple[str, bytes]:
 
 def convert_all(src_uris: list[str], config: MkDocsConfig, files: Files, workers: int) -> Iterator[tuple[str, bytes]]:
     """Convert the pages at ``src_uris``, in a pool of ``workers`` forked processes when it pays."""
-    _WORK.update(config=config, files=files)
-    try:
-        if workers < 2 or len(src_uris) < SMALL_BATCH:
-            yield from map(_convert, src_uris)
-            return
-        try:
-            pool = multiprocessing.get_context("fork").Pool(workers)
-        except (OSError, ValueError) as error:  # no working shared memory (/dev/shm), or no fork: one by one
-            NOTICES.warning("Pages are converted one by one: no worker processes could start (%s).", error)
-            yield from map(_convert, src_uris)
-            return
-        with pool:
-            chunk = max(1, min(8, len(src_uris) // (workers * 4)))
-            yield from pool.imap_unordered(_convert, src_uris, chunksize=chunk)
-    finally:
-        _WORK.clear()
+    return forked_map(partial(_convert, config, files), src_uris, workers, alone="Pages are converted one by one")
 
 
 class ConvertPages(BasePlugin):
@@ -286,6 +250,8 @@ class ConvertPages(BasePlugin):
         """The pages' front matter as the last build read it, pickled, by a hash of its YAML."""
         self.front_matter_seen: dict[bytes, bytes] = {}
         """The same, as this build read it: kept for the next."""
+        self.same: dict[Any, Any] = {}
+        """One of each path and link target the pages' facts hold (``_one``)."""
         self.body_later = True
         """Whether pages are read without their content and contents list (``BODY``), given them
         only when they are written (``LoadConversions``): so unless a plugin changes pages'
@@ -416,6 +382,18 @@ class ConvertPages(BasePlugin):
             files,
         )
 
+    def _one(self, value: Any) -> Any:
+        """``value``, or the equal one met before: the pages' links and what they led to repeat
+        from page to page, and are then held once."""
+        return self.same.setdefault(value, value)
+
+    def _shared(self, conversion: dict[str, Any]) -> dict[str, Any]:
+        """``conversion`` (without its body) with its links' paths held once (``_one``)."""
+        links = conversion["links"]
+        if links is None:
+            return conversion
+        return {**conversion, "links": [(self._one(path), anchors) for path, anchors in links]}
+
     def _render_for(self, page: Page) -> Any:
         def render(config: MkDocsConfig, files: Files) -> None:
             key = self.converted.pop(page.file.src_uri)
@@ -444,22 +422,22 @@ class ConvertPages(BasePlugin):
                 return
             for name, level, message in value["log"]:
                 logging.getLogger(name).log(level, message)
+            conversion = self._shared(value["conversion"])
             if self.body_later:  # its content and contents list wait in the store till it is written
-                self._set_from_facts(page, value["conversion"], files)
+                self._set_from_facts(page, conversion, files)
                 self.lazy[page.file.src_uri] = key
             else:
-                internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
+                internals.set_conversion(page, {**conversion, **unpack(value["body"])}, files)
             if value.get("search") is not None:
                 self.search_made[page.file.src_uri] = (value["search"][0], key)
             if self.cache is not None:  # its finished page is looked for once every page has its title
-                conversion = value["conversion"]
                 self.facts[page.file.src_uri] = {
                     "conversion": key,
                     "markdown": value["markdown"],
                     "title": conversion["title"],
                     "anchors": conversion["anchors"],
                     "links": conversion["links"],
-                    "lookups": value["lookups"],
+                    "lookups": {self._one(path): self._one(found) for path, found in value["lookups"].items()},
                     "log": value["log"],
                 }
                 self.to_key.append((page, value["markdown"], key))
@@ -556,7 +534,10 @@ class ConvertPages(BasePlugin):
             assert self.config is not None
             internals.render_as_mkdocs(page, self.config, files)
             return
-        internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
+        if page.file.src_uri in self.facts:  # set up from its facts: only its body is missing
+            internals.set_body(page, **unpack(value["body"]))
+        else:
+            internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""
@@ -634,6 +615,7 @@ class ConvertPages(BasePlugin):
         self.search_made.clear()
         self.to_key.clear()
         self.lazy.clear()
+        self.same.clear()
         self.nav = self.files = self.config = None
 
     @event_priority(100)  # the theme's output, before any plugin changes it

@@ -33,6 +33,7 @@ from generator.pipeline.load import Document, RawContent
 from generator.pipeline.model_errors import as_model
 from generator.pipeline.plain_english import check_plain_english
 from generator.pipeline.vocabularies import by_file, check_references, chosen_sets, is_reference, merged_vocabulary
+from generator.pipeline.workers import forked_map
 from generator.suggest import did_you_mean, nearest
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -153,6 +154,10 @@ def missing_translations(raw: RawContent, content: Content, language: str) -> li
     return missing
 
 
+Findings = tuple[list[ContentError], list[ContentError]]
+"""A review's findings: the anonymity check's, then the plain-English check's."""
+
+
 def _edition(
     raw: RawContent,
     originals: RawContent | None,
@@ -194,7 +199,7 @@ def _edition(
     scanned = {document.path: document for document in originals.reviews} if originals else {}
     contacts = [settings.contact_email, *settings.contacts]
 
-    def checked(entry: ReviewEntry) -> tuple[list[ContentError], list[ContentError]]:
+    def checked(entry: ReviewEntry) -> Findings:
         """The anonymity and plain-English findings of one review."""
         return (
             scan(scanned[entry.source], entry.review.names, settings.helplines, contacts),
@@ -206,15 +211,18 @@ def _edition(
     if originals is not None:
         table = kept.table("checks") if kept is not None else None
         others = other_files_digest(raw) if kept is not None else ""
-        for entry in entries:
-            key = kept.key("checks", entry.fingerprint, others) if kept and others and entry.fingerprint else ""
-            findings = table.get(key) if table is not None and key else None
-            if findings is None:
-                findings = checked(entry)
-                if table is not None and key:
-                    table.put(key, findings)
-            anonymity += findings[0]
-            plain_english += findings[1]
+        keys = [kept.key("checks", e.fingerprint, others) if kept and others and e.fingerprint else "" for e in entries]
+        known: list[Findings | None] = [table.get(key) if table is not None and key else None for key in keys]
+        unchecked = [place for place, findings in enumerate(known) if findings is None]
+        # the reviews not checked before, on every core (the checks read each review alone)
+        for place, findings in zip(unchecked, forked_map(lambda p: checked(entries[p]), unchecked), strict=True):
+            known[place] = findings
+            if table is not None and keys[place]:
+                table.put(keys[place], findings)
+        for each in known:
+            assert each is not None
+            anonymity += each[0]
+            plain_english += each[1]
     today = today or build_date()
     published = [
         replace(

@@ -1,0 +1,96 @@
+"""Work spread over every core: a pool of forked processes, each a copy of the build's process.
+
+Forked workers inherit everything the build holds (the checked content, MkDocs' pages), so a
+task is sent as little more than its name and only its result comes back. Where no worker
+process can start (no ``fork``, or no working shared memory), or there is too little work for
+a pool to pay, the work is done in this process instead, with the same results.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from multiprocessing.pool import AsyncResult
+from typing import TypeVar
+
+NOTICES = logging.getLogger("learning_lessons.site")
+"""One-line notices about how the build ran (as ``site.NOTICES``)."""
+
+SMALL_BATCH = 4
+"""Fewer tasks than this are done in this process: a pool would cost more."""
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+_DOING: list[Callable] = []
+"""The function the workers apply (the last one set): set before the pool is forked, so the
+workers inherit it, however it was made (a closure, say), and it is never pickled."""
+
+
+def cpu_count() -> int:
+    """The cores this process may use."""
+    counted = getattr(os, "process_cpu_count", None)
+    if counted is not None:
+        return counted() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _do(tasks: list[object]) -> list[object]:
+    return [_DOING[-1](task) for task in tasks]
+
+
+def batch_size(tasks: int, workers: int) -> int:
+    """How many tasks go to a worker at a time."""
+    return max(1, min(8, tasks // (workers * 4)))
+
+
+BATCHES_AHEAD = 4
+"""Batches of tasks given to each worker ahead of the one whose results are awaited: enough to
+keep every worker busy, few enough that results never pile up waiting (``most_ahead``)."""
+
+
+def most_ahead(tasks: int, workers: int) -> int:
+    """The most tasks ``forked_map`` has done, or is doing, beyond the results it has given."""
+    return workers * BATCHES_AHEAD * batch_size(tasks, workers)
+
+
+def forked_map(
+    function: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    workers: int = 0,
+    alone: str = "The work is done in one process",
+) -> Generator[Result, None, None]:
+    """``function`` applied to each of ``tasks``, in order, in a pool of ``workers`` forked
+    processes (every core, by default) when there are enough tasks and cores, else in this
+    process. The workers work at most ``most_ahead`` tasks ahead of the results taken, so
+    results (pages, say) never wait in memory all at once. Each task and result is pickled;
+    ``function`` is not (the workers inherit it). Where no worker can start, a notice says so,
+    beginning with ``alone``."""
+    workers = workers or cpu_count()
+    if workers < 2 or len(tasks) < SMALL_BATCH:
+        yield from map(function, tasks)
+        return
+    _DOING.append(function)
+    try:
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except (OSError, ValueError) as error:  # no working shared memory (/dev/shm), or no fork
+            NOTICES.warning("%s: no worker processes could start (%s).", alone, error)
+            yield from map(function, tasks)
+            return
+        with pool:  # let go (terminated) however the caller stops
+            size = batch_size(len(tasks), workers)
+            waiting: deque[AsyncResult] = deque()
+            for start in range(0, len(tasks), size):
+                waiting.append(pool.apply_async(_do, (list(tasks[start : start + size]),)))
+                if len(waiting) >= workers * BATCHES_AHEAD:
+                    yield from waiting.popleft().get()
+            while waiting:
+                yield from waiting.popleft().get()
+    finally:
+        _DOING.pop()

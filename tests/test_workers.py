@@ -1,0 +1,88 @@
+"""The work spread over every core: the same results as one process, and no process left behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+from generator.build import check, generate
+from generator.pipeline import workers
+from generator.pipeline.generate_cache import GenerateCache
+from generator.pipeline.render import render
+from generator.pipeline.workers import forked_map
+
+
+def test_forked_map_gives_what_map_gives_in_order_from_worker_processes() -> None:
+    offset = 1000  # a closure: the workers inherit the function, it is never pickled
+    tasks = list(range(40))
+    found = list(forked_map(lambda number: (number + offset, os.getpid()), tasks, workers=2))
+    assert [value for value, _ in found] == [number + offset for number in tasks]
+    assert {pid for _, pid in found} - {os.getpid()}, "no task ran in a worker process"
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_s_error_reaches_the_caller_and_no_worker_is_left() -> None:
+    def fails_on_seven(number: int) -> int:
+        if number == 7:
+            raise ValueError("seven")
+        return number
+
+    with pytest.raises(ValueError, match="seven"):
+        list(forked_map(fails_on_seven, list(range(20)), workers=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_without_worker_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoWorkers:
+        def Pool(self, count: int) -> None:  # noqa: N802  (multiprocessing's name)
+            raise OSError("Function not implemented")
+
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda method: NoWorkers())
+    assert list(forked_map(lambda number: number + 1, list(range(10)), workers=2)) == list(range(1, 11))
+
+
+def test_pages_rendered_ahead_are_the_pages_and_their_workers_are_let_go(tmp_path: Path) -> None:
+    """The writer reads the pages in order, rendered on every core; a page read out of order (as
+    a PDF's page is) is rendered where it is read. Neither leaves a worker running (a worker left
+    would hold the build's output pipe open, and whoever waits for the build would wait on)."""
+    project = make_project(tmp_path / "project", with_sample_reviews=True, pdfs=False)
+    content = check(project)
+    alone = dict(render(content))
+    ahead = render(content, parallel=True)
+    paths = list(ahead)
+    assert len(paths) > 4 * workers.SMALL_BATCH
+    out_of_order = paths[len(paths) // 2]
+    assert ahead[out_of_order] == alone[out_of_order]
+    assert {path: ahead[path] for path in paths} == alone
+    assert ahead.ahead is not None and ahead.ahead.made is not None, "the pages were not rendered ahead"
+    assert multiprocessing.active_children() == []
+
+
+def test_pages_read_out_of_order_with_a_cache_are_the_pages_and_no_worker_is_left(tmp_path: Path) -> None:
+    """Pages passed over, read twice, or read after the workers passed them are still the pages;
+    the workers go once the last page is read, or when the pages are closed."""
+    project = make_project(tmp_path / "project", with_sample_reviews=True, pdfs=False)
+    kept = GenerateCache(tmp_path / "cache", code="x")
+    content = check(project, kept=kept)
+    alone = dict(render(content))
+    ahead = render(content, kept=kept, parallel=True)
+    assert ahead.kept is not None
+    paths = list(ahead)
+    for path in [paths[0], paths[5], paths[5], paths[2], *paths[::-1]]:
+        assert ahead[path] == alone[path], path
+    assert multiprocessing.active_children() == []
+    stopped = render(content, parallel=True)
+    assert [stopped[path] for path in paths[:3]] == [alone[path] for path in paths[:3]]
+    stopped.close()
+    assert multiprocessing.active_children() == []
+    assert stopped[paths[3]] == alone[paths[3]]
+
+
+def test_a_build_leaves_no_worker_process_behind(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", with_sample_reviews=True, pdfs=False)
+    generate(project)
+    assert multiprocessing.active_children() == []
