@@ -89,6 +89,7 @@ def generate(project: Project, drafts: bool = False, strict: bool = False) -> tu
             content = check(project, drafts, strict, kept)
         finally:
             kept.save()  # files read before an error are not parsed again once it is fixed
+        kept.let_go("load", "checks")  # the files as parsed: the checked content is what is rendered
         kept.set_aside()
         return _generate(project, content, kept)
 

@@ -391,6 +391,15 @@ class GenerateCache:
             self.tables[name] = Table(self.folder / f"{name}.pickle", spill=name in SPILLED)
         return self.tables[name]
 
+    def let_go(self, *names: str) -> None:
+        """Save the tables ``names`` and let go of what they hold in memory: for the stages whose
+        work is done (the files read, the checks), so that the later stages, and the workers
+        they fork, do not hold it. A table let go is read again if it is asked for again."""
+        for name in names:
+            table = self.tables.pop(name, None)
+            if table is not None:
+                table.save()
+
     @contextlib.contextmanager
     def settled(self) -> Iterator[None]:
         """A build's stages, with what is read from the cache (and the content checked) left
