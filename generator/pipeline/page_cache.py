@@ -534,10 +534,7 @@ class ConvertPages(BasePlugin):
             assert self.config is not None
             internals.render_as_mkdocs(page, self.config, files)
             return
-        if page.file.src_uri in self.facts:  # set up from its facts: only its body is missing
-            internals.set_body(page, **unpack(value["body"]))
-        else:
-            internals.set_conversion(page, {**value["conversion"], **unpack(value["body"])}, files)
+        internals.set_body(page, **unpack(value["body"]))  # set up from its facts: only its body is missing
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""

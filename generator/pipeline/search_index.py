@@ -46,7 +46,6 @@ import json
 import pickle
 import re
 import shutil
-import zlib
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -63,7 +62,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.model import addresses
-from generator.pipeline.page_cache import PageCache
+from generator.pipeline.page_cache import PageCache, pack, unpack
 from generator.pipeline.page_cache import digest as cache_key
 from generator.pipeline.search_words import counted
 
@@ -339,13 +338,13 @@ class _PackedPages:
             page = list(group)
             if address in self.packed:  # more of a page that came before
                 page = [*self.page(address), *page]
-            self.packed[address] = zlib.compress(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), 1)
+            self.packed[address] = pack(page)
             self.counts[address] = len(page)
             self.filters[address] = page[0].filters
 
     def page(self, address: str) -> list[SearchRecord]:
         """The records of the page at ``address``."""
-        return pickle.loads(zlib.decompress(self.packed[address]))
+        return unpack(self.packed[address])
 
     def unpacked(self) -> Iterator[tuple[str, list[SearchRecord]]]:
         """Each page's address and records, one page unpacked at a time."""

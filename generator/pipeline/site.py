@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -44,7 +43,9 @@ from generator.pipeline.page_cache import (
     LoadConversions,
     PageCache,
     digest,
+    pack,
     theme_fingerprint,
+    unpack,
 )
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
@@ -151,7 +152,7 @@ class TakeSearchEntries(BasePlugin):
     def _take(self, config: MkDocsConfig) -> None:
         entries = internals.search_entries(config)
         if entries:
-            self.packed.append(zlib.compress(pickle.dumps(entries, pickle.HIGHEST_PROTOCOL), 1))
+            self.packed.append(pack(entries))
             entries.clear()
 
     @event_priority(-100)  # once the search plugin has the page's entries
@@ -167,7 +168,7 @@ class TakeSearchEntries(BasePlugin):
         """The entries taken, each page's together, in the order the pages were written; each
         is let go as it is read."""
         while self.packed:
-            yield pickle.loads(zlib.decompress(self.packed.popleft()))
+            yield unpack(self.packed.popleft())
 
 
 SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
