@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tracemalloc
@@ -17,6 +18,8 @@ from generator import build as pipeline
 from generator import templating
 from generator.build import Project, generate
 from generator.errors import ContentErrors
+from generator.model import addresses
+from generator.model.addresses import language_root
 from generator.model.content import Content
 from generator.pipeline import generate_cache, workers
 from generator.pipeline import render as render_stage
@@ -270,6 +273,34 @@ def test_each_page_is_written_as_it_is_rendered(
             (path, int(on_disk[path]), place) for place, path in enumerate(own) if int(on_disk[path]) < place - ahead
         ]
         assert late == [], f"pages rendered long before the pages ahead of them were written ({ahead} allowed)"
+    assert files_of(project.docs_dir) == files_of(built.docs_dir)
+
+
+def test_the_open_data_is_written_before_the_pages_workers_start(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open data (hundreds of megabytes for a national library) is made, written and let go
+    before the workers that render the pages are forked, so that none of them holds it."""
+    project = copy_project(built, tmp_path / "project")
+    shutil.rmtree(project.docs_dir)
+    shutil.rmtree(project.generate_cache)
+    log = tmp_path / "rendered.txt"  # written by every worker process
+    render_page = render_stage.render_page
+    main = os.getpid()
+
+    def watched(content: Content, path: str, page: object) -> str:
+        if os.getpid() != main:
+            data = project.docs_dir / language_root(content.language) / addresses.LEARNING_JSON
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{content.language}/{path} {data.is_file()}\n")
+        return render_page(content, path, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_stage, "render_page", watched)
+    monkeypatch.setattr(workers, "batch_size", lambda tasks, count: 1)
+    generate(project)
+    written_before = dict(line.split() for line in log.read_text(encoding="utf-8").splitlines())
+    assert {path[:3] for path in written_before} == {"en/", "cy/"}  # both editions rendered in workers
+    assert set(written_before.values()) == {"True"}
     assert files_of(project.docs_dir) == files_of(built.docs_dir)
 
 

@@ -184,3 +184,19 @@ def test_data_page_gives_the_files_licence_and_citation(sample_site: Project) ->
     html = (sample_site.site_dir / "data" / "index.html").read_text(encoding="utf-8")
     for link in ("learning.json", "learning.csv", "learning-v1.schema.json", "../feed.xml"):
         assert f'href="{link}"' in html, link
+
+
+def test_the_open_data_is_made_as_it_is_read_and_not_held(project: Project) -> None:
+    """The JSON and CSV are made together; the one read second is held only until it is read."""
+    write_review(project, "a.md", MINIMAL_REVIEW)
+    files = open_data(check(project))
+    assert list(files) == ["data/learning.json", "data/learning.csv", "data/learning-v1.schema.json", "feed.xml"]
+    assert "data/learning.csv" in files and "data/other.json" not in files
+    csv_text = files["data/learning.csv"]
+    assert list(files.waiting) == ["data/learning.json"]
+    json_text = files["data/learning.json"]
+    assert files.waiting == {}
+    assert files["data/learning.json"] == json_text and files["data/learning.csv"] == csv_text  # made again
+    assert json.loads(json_text)["items"][0]["url"] == next(csv.DictReader(io.StringIO(csv_text)))["url"]
+    with pytest.raises(KeyError):
+        files["data/other.json"]

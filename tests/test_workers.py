@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import platform
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,25 @@ def test_forked_map_gives_what_map_gives_in_order_from_worker_processes() -> Non
     assert [value for value, _ in found] == [number + offset for number in tasks]
     assert {pid for _, pid in found} - {os.getpid()}, "no task ran in a worker process"
     assert multiprocessing.active_children() == []
+
+
+def test_freed_memory_is_given_back_before_workers_are_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory the build freed but holds would be shared with each worker, then copied when the
+    build used it again: it is given back first (with the GNU C library, as on Debian)."""
+    if platform.libc_ver()[0] == "glibc":
+        assert workers.C_LIBRARY is not None
+    trimmed: list[int] = []
+
+    class Library:
+        def malloc_trim(self, pad: int) -> int:
+            trimmed.append(pad)
+            return 1
+
+    monkeypatch.setattr(workers, "C_LIBRARY", Library())
+    assert list(forked_map(abs, [-1, -2], workers=2)) == [1, 2]  # too few to fork: done here
+    assert trimmed == []
+    assert list(forked_map(abs, list(range(-20, 0)), workers=2)) == list(range(20, 0, -1))
+    assert trimmed == [0]
 
 
 def test_a_worker_s_error_reaches_the_caller_and_no_worker_is_left() -> None:

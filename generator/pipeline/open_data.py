@@ -13,7 +13,7 @@ import datetime
 import io
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from generator.model import addresses
@@ -29,18 +29,59 @@ SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GENERATED_FROM = "content/reviews/, content/settings.yml, content/vocabularies/"
 
 
-def open_data(content: Content, kept: GenerateCache | None = None) -> dict[str, str]:
-    """The data files and the feed, keyed by their paths under the docs_dir. Each review's part
-    of ``learning.json`` and ``learning.csv`` is made on its own and the parts joined; with
-    ``kept`` (a build's cache), a review's part is made again only when the review, the other
-    content files or the code changed."""
-    parts = [review_part(content, entry, kept) for entry in content.reviews]
-    return {
-        addresses.LEARNING_JSON: learning_json(content, parts),
-        addresses.LEARNING_CSV: learning_csv(parts),
-        addresses.LEARNING_SCHEMA: learning_schema(content),
-        addresses.FEED: atom_feed(content),
-    }
+def open_data(content: Content, kept: GenerateCache | None = None) -> OpenData:
+    """The data files and the feed, keyed by their paths under the docs_dir (``OpenData``: each
+    made as it is read). Each review's part of ``learning.json`` and ``learning.csv`` is made on
+    its own and the parts joined; with ``kept`` (a build's cache), a review's part is made again
+    only when the review, the other content files or the code changed."""
+    return OpenData(content, kept)
+
+
+class OpenData(Mapping[str, str]):
+    """The open data files, ``{path: text}``, each made when it is read and not held after: at a
+    national library's size they are hundreds of megabytes, which the writer puts on disk before
+    the pages' workers are forked, so neither the build nor its workers go on holding them.
+    ``learning.json`` and ``learning.csv`` are made together (from the same review parts); the
+    one read second is held only until it is read."""
+
+    def __init__(self, content: Content, kept: GenerateCache | None = None) -> None:
+        self.content = content
+        self.kept = kept
+        self.waiting: dict[str, str] = {}
+        """The data file made with the last one read, until it is read."""
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.waiting:
+            return self.waiting.pop(path)
+        if path == addresses.LEARNING_SCHEMA:
+            return learning_schema(self.content)
+        if path == addresses.FEED:
+            return atom_feed(self.content)
+        if path not in LEARNING_DATA:
+            raise KeyError(path)
+        parts = [review_part(self.content, entry, self.kept) for entry in self.content.reviews]
+        made = {
+            addresses.LEARNING_JSON: learning_json(self.content, parts),
+            addresses.LEARNING_CSV: learning_csv(parts),
+        }
+        self.waiting = {other: text for other, text in made.items() if other != path}
+        return made[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in OPEN_DATA_FILES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(OPEN_DATA_FILES)
+
+    def __len__(self) -> int:
+        return len(OPEN_DATA_FILES)
+
+
+LEARNING_DATA = (addresses.LEARNING_JSON, addresses.LEARNING_CSV)
+"""The files made from the reviews' parts (``ReviewPart``), together."""
+
+OPEN_DATA_FILES = (*LEARNING_DATA, addresses.LEARNING_SCHEMA, addresses.FEED)
+"""Every file of the open data, in the order the writer puts them on disk."""
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,14 @@ class WriteReport:
 
 
 def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = True, keep: str = "") -> WriteReport:
-    """Make ``docs_dir`` hold exactly ``pages``, writing each page as it is read from them (so
-    pages made as they are read are never all in memory); return what changed. Without ``prune``, only
-    write ``pages`` (some pages of the site) and remove nothing; files under ``keep`` (a path
+    """Make ``docs_dir`` hold exactly ``pages``, writing each page as it is read from them, in
+    the order they come (so pages made as they are read are never all in memory, and files made
+    first are let go before the pages' workers start); return what changed. Without ``prune``,
+    only write ``pages`` (some pages of the site) and remove nothing; files under ``keep`` (a path
     prefix) are never removed."""
     report = WriteReport()
     docs_dir.mkdir(parents=True, exist_ok=True)
-    paths = sorted(pages)
+    paths = list(pages)
     for relative in paths:
         text = pages[relative]  # read one at a time: a page may be made as it is read (render.Pages)
         target = docs_dir / relative
@@ -79,6 +80,7 @@ def write_pages(pages: Mapping[str, str | bytes], docs_dir: Path, prune: bool = 
         temporary.write_bytes(data)
         temporary.replace(target)
         report.written.append(relative)
+    report.written.sort()
     if not prune:
         return report
     wanted = set(paths)
