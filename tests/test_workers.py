@@ -29,7 +29,7 @@ def test_forked_map_gives_what_map_gives_in_order_from_worker_processes() -> Non
 def test_freed_memory_is_given_back_before_workers_are_forked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Memory the build freed but holds would be shared with each worker, then copied when the
     build used it again: it is given back first (with the GNU C library, as on Debian)."""
-    if platform.libc_ver()[0] == "glibc":
+    if platform.libc_ver()[0] == "glibc":  # as on Debian
         assert workers.C_LIBRARY is not None
     trimmed: list[int] = []
 

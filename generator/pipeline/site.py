@@ -8,11 +8,9 @@ it, or when the published site is not as the cache remembers it, the whole new s
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 import zlib
@@ -49,6 +47,7 @@ from generator.pipeline.page_cache import (
 )
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
+from generator.pipeline.workers import return_free_memory
 from generator.templating import keep_compiled
 
 NOTICES = logging.getLogger("learning_lessons.site")
@@ -222,20 +221,6 @@ def finish_interrupted_update(site_dir: Path, cache_dir: Path) -> None:
     site_files.repair(cache_dir, site_dir.resolve())
 
 
-def give_back_freed_memory() -> None:
-    """Hand the memory the generator stages freed (the rendered pages) back to the system before
-    the site stage forks its workers: glibc keeps freed memory for the process otherwise, so the
-    build's peak stays high and every forked worker starts with it counted again. Does nothing
-    where the C library has no ``malloc_trim`` (macOS, musl)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return
-    trim(0)
-
-
 def build_site(
     config_file: Path,
     site_dir: Path,
@@ -257,7 +242,7 @@ def build_site(
     times = SiteTimes()
     started = time.perf_counter()
     site_dir = site_dir.resolve()
-    give_back_freed_memory()
+    return_free_memory()  # what the generator stages freed (the rendered pages), before the site stage forks
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     before: site_files.Published | None = None
     if cache_dir is not None:

@@ -13,7 +13,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import platform
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from multiprocessing.pool import AsyncResult
@@ -44,27 +43,28 @@ def cpu_count() -> int:
 
 
 def return_free_memory() -> None:
-    """Give the memory this process has freed, but still holds, back to the system, before
-    workers are forked from it. Freed memory stays in the process (the C library keeps it for
-    later), and a forked worker shares it: when the build then uses it again, it is copied, and
-    the worker goes on holding the old copy, which it never uses. Collects unreachable objects
-    first. Only the GNU C library (Linux) can do this; elsewhere this does nothing."""
+    """Give the memory this process has freed, but still holds, back to the system: before
+    workers are forked from it, say. Freed memory stays in the process (the C library keeps it
+    for later), and a forked worker shares it: when the build then uses it again, it is copied,
+    and the worker goes on holding the old copy, which it never uses. Unreachable objects are
+    collected first. Only the GNU C library (Linux) can do this; elsewhere (macOS, musl) only
+    the collection is done."""
     gc.collect()
     if C_LIBRARY is not None:
         C_LIBRARY.malloc_trim(0)
 
 
 def _c_library() -> ctypes.CDLL | None:
-    """The GNU C library, if this process runs on it (it has ``malloc_trim``), else None."""
+    """The C library this process runs on, if it can give freed memory back (``malloc_trim``)."""
     try:
         library = ctypes.CDLL(None)
     except OSError:
         return None
-    return library if hasattr(library, "malloc_trim") and platform.libc_ver()[0] == "glibc" else None
+    return library if hasattr(library, "malloc_trim") else None
 
 
 C_LIBRARY = _c_library()
-"""The GNU C library, to give freed memory back (``return_free_memory``), or None."""
+"""The C library, to give freed memory back (``return_free_memory``), or None."""
 
 
 def _do(tasks: list[object]) -> list[object]:
