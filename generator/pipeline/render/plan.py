@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.model import addresses
 from generator.model.content import Content, ReviewEntry
+from generator.model.dates import PublicationDate, or_not_dated
 from generator.model.feedback_form import form_fields, reflection_questions
 from generator.model.schema import Recommendation
 from generator.pipeline.render.browse import browse_context
@@ -160,11 +161,25 @@ def theme_pages(content: Content, points: list[TaggedPoint]) -> dict[str, Planne
 
 @dataclass(frozen=True)
 class Pager:
-    """Where a page of a theme's or agency's points is among its pages: links to each, relative
-    to this page (empty for a theme or agency whose points fit on one page)."""
+    """Where a page of a theme's or agency's points is among its pages, as links relative to it
+    (none for a theme or agency whose points fit on one page). The first page links to every
+    further page; a further page links only to the first page and the pages either side of it,
+    and says when its reviews were published rather than its place among the pages: so a page
+    more (a newer review's points) changes the first page, the new page and the one before it,
+    not every page."""
 
     number: int
-    links: list[str]
+    """1 for the first page; a further page's number in its address (counted from the oldest)."""
+    further: list[str] = field(default_factory=list)
+    """The first page's links to each further page, newest first (as readers go)."""
+    first: str = ""
+    """A further page's link to the first page."""
+    newer: str = ""
+    """A further page's link to the page of the next newer points (the first page for the newest)."""
+    older: str = ""
+    """A further page's link to the page of the next older points (none from the oldest)."""
+    published: tuple[PublicationDate, PublicationDate] | None = None
+    """A further page's oldest and newest publication dates of its reviews (None if none is dated)."""
 
 
 def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[tuple[str, list[TaggedPoint], Pager]]:
@@ -172,17 +187,31 @@ def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[
     points and pager (a theme with no points still has its one page). The first page holds the
     newest points; where the further pages end is decided by the points themselves and they are
     numbered from the oldest (``addresses.page_sizes``), so a new review changes only the page
-    its points land on and the first page, unless it makes a page more or fewer, when every
-    page's pager changes with it."""
+    its points land on and the first page (and, when it makes a page more or fewer, the pages
+    beside that one: see ``Pager``)."""
     sizes = addresses.page_sizes([addresses.point_id(tagged.entry.review.id, tagged.anchor) for tagged in points])
     count = len(sizes)
     # The first page, then the further pages newest first: the newest of them has the highest number.
-    pages = [address(1), *(address(number) for number in range(count, 1, -1))]
-    links = [[addresses.link(page, other) for other in pages] if count > 1 else [] for page in pages]
+    numbers = [1, *range(count, 1, -1)]
     start = 0
-    for shown, (page, size) in enumerate(zip(pages, sizes, strict=True), start=1):
-        yield page, points[start : start + size], Pager(shown, links[shown - 1])
+    for place, (number, size) in enumerate(zip(numbers, sizes, strict=True)):
+        page, chunk = address(number), points[start : start + size]
         start += size
+        older = addresses.link(page, address(numbers[place + 1])) if place + 1 < count else ""
+        if count == 1:
+            pager = Pager(number)
+        elif number == 1:
+            pager = Pager(number, further=[addresses.link(page, address(other)) for other in numbers[1:]])
+        else:
+            dated = sorted(date for tagged in chunk if (date := or_not_dated(tagged.entry.review.published)).dated)
+            pager = Pager(
+                number,
+                first=addresses.link(page, address(1)),
+                newer=addresses.link(page, address(numbers[place - 1])),
+                older=older,
+                published=(dated[0], dated[-1]) if dated else None,
+            )
+        yield page, chunk, pager
 
 
 def agency_pages(content: Content, points: list[TaggedPoint]) -> dict[str, PlannedPage]:
