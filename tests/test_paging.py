@@ -68,6 +68,21 @@ def test_every_point_is_on_one_page_and_the_pages_lead_from_one_to_the_next(
             assert linked == [first, mine[place - 1], *mine[place + 1 : place + 2]], page
 
 
+def test_a_further_page_says_when_its_reviews_were_published(
+    small_pages: tuple[dict[str, str], set[str]],
+) -> None:
+    """Not its place among the pages, which a page more would change on every page."""
+    pages, _ = small_pages
+    nav = re.search(r"<nav class=\"ll-pager\".*</nav>", pages["themes/domestic-abuse-page-3.md"]).group()
+    assert nav.startswith(
+        '<nav class="ll-pager" aria-label="Pages of learning points" markdown="span">'
+        "Points from reviews published: March 2010. [Newest points](domestic-abuse.md)"
+    )
+    assert "Page " not in nav
+    spanning = pages["themes/multi-agency-working-page-3.md"]
+    assert "Points from reviews published: March 2010 to May 2017." in spanning
+
+
 def test_a_theme_session_plan_draws_on_the_newest_reviews_and_links_to_every_point(sample_site: Project) -> None:
     content = check(sample_site)
     plan = addresses.theme_session_plan("domestic-abuse")

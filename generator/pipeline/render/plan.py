@@ -197,7 +197,6 @@ def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[
     for place, (number, size) in enumerate(zip(numbers, sizes, strict=True)):
         page, chunk = address(number), points[start : start + size]
         start += size
-        older = addresses.link(page, address(numbers[place + 1])) if place + 1 < count else ""
         if count == 1:
             pager = Pager(number)
         elif number == 1:
@@ -208,7 +207,7 @@ def paged(points: list[TaggedPoint], address: Callable[[int], str]) -> Iterator[
                 number,
                 first=addresses.link(page, address(1)),
                 newer=addresses.link(page, address(numbers[place - 1])),
-                older=older,
+                older=addresses.link(page, address(numbers[place + 1])) if place + 1 < count else "",
                 published=(dated[0], dated[-1]) if dated else None,
             )
         yield page, chunk, pager
