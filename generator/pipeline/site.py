@@ -47,7 +47,6 @@ from generator.pipeline.page_cache import (
 )
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
-from generator.pipeline.workers import return_free_memory
 from generator.templating import keep_compiled
 
 NOTICES = logging.getLogger("learning_lessons.site")
@@ -242,7 +241,6 @@ def build_site(
     times = SiteTimes()
     started = time.perf_counter()
     site_dir = site_dir.resolve()
-    return_free_memory()  # what the generator stages freed (the rendered pages), before the site stage forks
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     before: site_files.Published | None = None
     if cache_dir is not None:
