@@ -100,6 +100,55 @@ def test_after_an_edit_and_an_addition_the_site_is_what_a_cold_build_makes(
         assert len(path.read_bytes()) > len(FORMAT) + 16
 
 
+def test_the_search_index_made_beside_the_pages_is_the_one_made_after_them(
+    corpus: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is made in a forked process while the pages are put through the theme; it is
+    the index the pages' search entries make once they are written, and the next build finds
+    the entries it kept."""
+    project, _ = corpus
+    ahead = cold_build_of(project, tmp_path / "ahead")
+    assert site_module.LAST_TIMES.parts.get("index made ahead", 0) > 0
+    assert site_module.LAST_TIMES.index < site_module.LAST_TIMES.parts["index made ahead"]
+
+    monkeypatch.setattr(site_module, "in_background", lambda work: None)
+    after = cold_build_of(project, tmp_path / "after")
+    assert "index made ahead" not in site_module.LAST_TIMES.parts
+
+    assert_same_site(ahead, after)
+    monkeypatch.undo()
+
+    def made_again(*args: object) -> None:
+        raise AssertionError("a page's search entries were made again")
+
+    monkeypatch.setattr(internals, "page_search_entries", made_again)
+    edited = sorted((tmp_path / "ahead" / "content" / "reviews").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # no page changes
+    build(Project(tmp_path / "ahead"))  # every page's entries as the cold build kept them
+    assert site_module.LAST_TIMES.parts["index made ahead"] > 0
+    assert_same_site(ahead, after)
+
+
+def test_a_search_index_that_cannot_be_made_fails_the_build_and_leaves_the_site(
+    corpus: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, _ = corpus
+    folder = tmp_path / "project"
+    shutil.copytree(project.root, folder, ignore=shutil.ignore_patterns(".site-*"))
+    published = files_of(folder / "site")
+
+    def disk_full(*args: object) -> dict[str, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(site_module, "write_search_index", disk_full)
+    edited = sorted((folder / "content" / "reviews").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="No space left on device"):
+        build(Project(folder))
+    assert files_of(folder / "site") == published
+    assert not list(folder.glob(".site-new-*"))
+
+
 def test_a_broken_link_fails_the_build_also_when_its_page_comes_from_the_cache(corpus: tuple[Project, Path]) -> None:
     """MkDocs' link checks run on a page's conversion, and their warnings stop a strict build:
     the warnings are kept with the conversion, so a page taken from the cache fails it too. The

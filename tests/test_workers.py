@@ -56,6 +56,55 @@ def test_a_worker_s_error_reaches_the_caller_and_no_worker_is_left() -> None:
     assert multiprocessing.active_children() == []
 
 
+def test_work_in_the_background_gives_its_result_from_another_process() -> None:
+    held = {"pages": list(range(5))}  # inherited, never pickled
+
+    waiting = workers.in_background(lambda: (sum(held["pages"]), os.getpid()))
+
+    assert waiting is not None
+    total, pid = waiting.result()
+    assert total == 10 and pid != os.getpid()
+
+
+def test_an_error_in_the_background_is_raised_where_the_result_is_asked_for() -> None:
+    def fails() -> None:
+        raise OSError("No space left on device")
+
+    waiting = workers.in_background(fails)
+
+    assert waiting is not None
+    with pytest.raises(OSError, match="No space left on device"):
+        waiting.result()
+
+
+def test_background_work_cancelled_is_stopped(tmp_path: Path) -> None:
+    finished = tmp_path / "finished"
+
+    def slow() -> None:
+        import time
+
+        time.sleep(30)
+        finished.touch()
+
+    waiting = workers.in_background(slow)
+    assert waiting is not None
+    waiting.cancel()  # returns once the process has ended
+    with pytest.raises(ChildProcessError):
+        os.waitpid(waiting.process, os.WNOHANG)
+    assert not finished.exists()
+
+
+def test_where_no_process_can_be_forked_nothing_is_done_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers.os, "fork", no_fork)
+    done: list[int] = []
+
+    assert workers.in_background(lambda: done.append(1)) is None
+    assert done == []
+
+
 def test_without_worker_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
     class NoWorkers:
         def Pool(self, count: int) -> None:  # noqa: N802  (multiprocessing's name)

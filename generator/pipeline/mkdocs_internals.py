@@ -238,6 +238,20 @@ def page_search_entries(config: MkDocsConfig, page: Page) -> list[dict[str, Any]
     return None
 
 
+def page_context_before_search(config: MkDocsConfig) -> list[Callable[..., Any]] | None:
+    """The plugins' ``on_page_context`` handlers that run before Material's search plugin reads
+    a page, in the order they run; None if search is off, or not Material's, or the plugins'
+    events are not as expected."""
+    search = next((plugin for plugin in config.plugins.values() if hasattr(plugin, "search_index")), None)
+    handlers = getattr(config.plugins, "events", {}).get("page_context")
+    if search is None or not getattr(getattr(search, "config", None), "enabled", False) or handlers is None:
+        return None
+    for place, handler in enumerate(handlers):
+        if getattr(handler, "__self__", None) is search:
+            return list(handlers[:place])
+    return None
+
+
 def _around(
     around: Callable[[Page, Callable[[Page], None], list[dict[str, Any]]], None],
     add: Callable[[Page], None],

@@ -252,6 +252,10 @@ class ConvertPages(BasePlugin):
         """The same, as this build read it: kept for the next."""
         self.same: dict[Any, Any] = {}
         """One of each path and link target the pages' facts hold (``_one``)."""
+        self.searched_ahead = False
+        """Whether another process gathers the pages' search entries (``entries_ahead``)."""
+        self.used_before_ahead: set[str] = set()
+        self.made_ahead: dict[str, bytes] = {}
         self.body_later = True
         """Whether pages are read without their content and contents list (``BODY``), given them
         only when they are written (``LoadConversions``): so unless a plugin changes pages'
@@ -537,6 +541,46 @@ class ConvertPages(BasePlugin):
         internals.set_body(page, **unpack(value["body"]))  # set up from its facts: only its body is missing
 
     def _search_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
+        """What the search plugin does for each page as it is written: nothing, if another process
+        gathers the pages' entries (``entries_ahead``), else ``_page_entries``."""
+        if not self.searched_ahead:
+            self._page_entries(page, add, entries)
+
+    def entries_ahead(self, pages: list[Page], before_search: Callable[[Page], None]) -> Iterator[list[dict[str, Any]]]:
+        """Each of ``pages``' search entries, in order, as the search plugin will gather them when
+        the page is written (``before_search`` gives a page what the plugins before the search
+        plugin give it then): for a forked process to index them while this one writes the pages.
+        What the next build needs of them is then ``kept_ahead``."""
+        assert self.config is not None
+        config = self.config
+        self.used_before_ahead = set(self.cache.used) if self.cache is not None else set()
+        for page in pages:
+            before_search(page)
+            entries: list[dict[str, Any]] = []
+            facts = self.facts.get(page.file.src_uri)
+            known = facts is not None and facts.get("search") is not None
+            self._page_entries(page, partial(_add_entries, config, entries), entries)
+            if facts is not None and not known:
+                self.made_ahead[page.file.src_uri] = facts["search"]
+            internals.drop_html(page)
+            yield entries
+
+    def kept_ahead(self) -> tuple[dict[str, bytes], set[str]]:
+        """What ``entries_ahead`` worked out that the next build needs: the entries it made
+        (packed), by page, and the cache entries it read or wrote; for ``take_ahead`` in the
+        build's process."""
+        used = self.cache.used - self.used_before_ahead if self.cache is not None else set()
+        return self.made_ahead, used
+
+    def take_ahead(self, search: dict[str, bytes], used: set[str]) -> None:
+        """Keep what another process's ``entries_ahead`` worked out (``kept_ahead``) for the next build."""
+        for src_uri, packed in search.items():
+            if src_uri in self.facts:
+                self.facts[src_uri]["search"] = packed
+        if self.cache is not None:
+            self.cache.used |= used
+
+    def _page_entries(self, page: Page, add: Callable[[Page], None], entries: list[dict[str, Any]]) -> None:
         """Add ``page``'s search entries to ``entries`` from the cache, or as ``add`` does (and keep them)."""
         src_uri = page.file.src_uri
         facts = self.facts.get(src_uri)
@@ -621,6 +665,11 @@ class ConvertPages(BasePlugin):
         if key is not None and self.cache is not None and key not in self.cache.used:
             self.cache.put(key, zlib.compress(output.encode("utf-8"), 1))
         return output
+
+
+def _add_entries(config: MkDocsConfig, entries: list[dict[str, Any]], page: Page) -> None:
+    """Add ``page``'s search entries to ``entries`` as the search plugin would."""
+    entries.extend(internals.page_search_entries(config, page) or [])
 
 
 class LoadConversions(BasePlugin):

@@ -17,6 +17,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
@@ -47,6 +49,7 @@ from generator.pipeline.page_cache import (
 )
 from generator.pipeline.search_index import search_records, write_search_index
 from generator.pipeline.site_languages import editions
+from generator.pipeline.workers import Background, in_background
 from generator.templating import keep_compiled
 
 NOTICES = logging.getLogger("learning_lessons.site")
@@ -167,6 +170,72 @@ class TakeSearchEntries(BasePlugin):
         is let go as it is read."""
         while self.packed:
             yield unpack(self.packed.popleft())
+
+
+SearchEntries = Iterator[list[dict]]
+"""Each page's search entries (Material's), a page at a time, in the order the pages are written."""
+
+
+class IndexAhead(BasePlugin):
+    """Makes an edition's search index in a forked process while this one puts the pages through
+    the theme, so that each takes a core. Once every page's conversion is known (``on_env``), the
+    process reads each page's search entries as the search plugin will read them when the page is
+    written (``ConvertPages.entries_ahead``), and makes the index from them (``make_index``); the
+    search plugin then gathers nothing in this process. The index is the same, byte for byte.
+    Only with the plugins this build knows (another plugin could change what search reads as a
+    page is written) and where a process can be forked; otherwise the entries are gathered as
+    the pages are written (``TakeSearchEntries``) and indexed after."""
+
+    def __init__(self, convert: ConvertPages, make_index: Callable[[SearchEntries], dict[str, str]]) -> None:
+        super().__init__()
+        self.convert = convert
+        self.make_index = make_index
+        self.waiting: Background[tuple[dict[str, str], tuple[dict[str, bytes], set[str]], float]] | None = None
+
+    @event_priority(-100)  # once ConvertPages knows every page's keys (its on_env)
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        before = internals.page_context_before_search(config)
+        known = all(name == SEARCH_PLUGIN or name.startswith(OUR_PLUGINS) for name in config.plugins)
+        if before is None or not known:
+            return env
+        pages = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        convert, make_index, nav = self.convert, self.make_index, self.convert.nav
+
+        def as_written(page: Page) -> None:
+            for handler in before:
+                handler({}, page=page, config=config, nav=nav)
+
+        def index() -> tuple[dict[str, str], tuple[dict[str, bytes], set[str]], float]:
+            started = time.perf_counter()
+            found = make_index(convert.entries_ahead([page for page in pages if page is not None], as_written))
+            return found, convert.kept_ahead(), time.perf_counter() - started
+
+        self.waiting = in_background(index)
+        convert.searched_ahead = self.waiting is not None
+        return env
+
+    def result(self) -> tuple[dict[str, str], float] | None:
+        """The digest of each file of the index, by its path in the edition, and the seconds the
+        index took; None if it was not made ahead. Raises what making it raised."""
+        if self.waiting is None:
+            return None
+        waiting, self.waiting = self.waiting, None
+        found, (search, used), seconds = waiting.result()
+        self.convert.take_ahead(search, used)
+        return found, seconds
+
+    def cancel(self) -> None:
+        """Stop making the index (the build failed)."""
+        if self.waiting is not None:
+            self.waiting.cancel()
+            self.waiting = None
+
+
+SEARCH_PLUGIN = "material/search"
+"""Material's search plugin, as MkDocs names it."""
+
+OUR_PLUGINS = "learning-lessons/"
+"""How the names of this build's own plugins begin."""
 
 
 SPLIT_SEARCH_SCRIPT = "assets/javascripts/search-split.js"
@@ -290,6 +359,14 @@ def build_site(
             taken = TakeSearchEntries()
             if split:
                 config.plugins["learning-lessons/take-search-entries"] = taken
+            previous = None
+            if split and before is not None:
+                published_here = before.under(edition.folder).items()
+                previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
+            make_index = partial(
+                _make_index, searched, site, edition.language, previous, cache, digest(code, edition.folder, overrides)
+            )
+            ahead: IndexAhead | None = None
             copies = site_files.KeepCopies(before, edition.folder)
             if cache_dir is not None:
                 config.plugins["learning-lessons/keep-compiled-templates"] = KeepCompiledTemplates(
@@ -314,8 +391,16 @@ def build_site(
                 config.plugins["learning-lessons/convert-pages"] = convert
                 config.plugins["learning-lessons/load-conversions"] = LoadConversions(convert)
                 converters.append((edition.folder, convert))
+                if split:
+                    ahead = IndexAhead(convert, make_index)
+                    config.plugins["learning-lessons/index-ahead"] = ahead
             mark = time.perf_counter()
-            mkdocs_build(add_pack_pages(config) if pack_pages else config)
+            try:
+                mkdocs_build(add_pack_pages(config) if pack_pages else config)
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                raise
             times.mkdocs += time.perf_counter() - mark
             if parallel:
                 kept.extend(edition.folder + dest for dest in convert.unchanged.values())
@@ -324,16 +409,14 @@ def build_site(
                 times.pages_unchanged += len(convert.unchanged)
             kept.extend(copies.kept)
             sources.update(copies.sources)
-            if split and searched is not None:  # each language's pages, searched in its own index
+            if split:  # each language's pages, searched in its own index
                 mark = time.perf_counter()
-                previous = None
-                if before is not None:
-                    published_here = before.under(edition.folder).items()
-                    previous = {path: d for path, d in published_here if path.startswith(site_files.INDEX_FOLDER)}
-                records = search_records(taken.pages(), searched.filters)
-                found = write_search_index(
-                    records, site, edition.language, previous, cache, digest(code, edition.folder, overrides)
-                )
+                made = ahead.result() if ahead is not None else None
+                if made is None:
+                    found = make_index(taken.pages())
+                else:
+                    found, seconds = made
+                    times.parts["index made ahead"] = times.parts.get("index made ahead", 0) + seconds
                 kept.extend(edition.folder + p for p, d in found.items() if previous and previous.get(p) == d)
                 times.index += time.perf_counter() - mark
     except internals.InternalsChanged as change:
@@ -373,6 +456,21 @@ def build_site(
         cache.prune()
     times.parts["total"] = time.perf_counter() - started
     LAST_TIMES.__dict__.update(times.__dict__)
+
+
+def _make_index(
+    searched: SplitSearch | None,
+    site: Path,
+    language: str,
+    previous: dict[str, str] | None,
+    cache: PageCache | None,
+    fingerprint: str,
+    entries: SearchEntries,
+) -> dict[str, str]:
+    """Index the pages' search ``entries`` into ``site`` (``write_search_index``); the digest of
+    each file of the index, by its path in ``site``."""
+    records = search_records(entries, searched.filters if searched is not None else {})
+    return write_search_index(records, site, language, previous, cache, fingerprint)
 
 
 def _digest_in(files: dict[str, site_files.Entry], prefix: str) -> Callable[[str], str | None]:

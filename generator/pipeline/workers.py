@@ -13,10 +13,12 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 NOTICES = logging.getLogger("learning_lessons.site")
 """One-line notices about how the build ran (as ``site.NOTICES``)."""
@@ -122,3 +124,75 @@ def forked_map(
                 yield from waiting.popleft().get()
     finally:
         _DOING.pop()
+
+
+class Background(Generic[Result]):
+    """Work going on in a forked process (``in_background``): its result, once it is done."""
+
+    def __init__(self, process: int, receiving: int) -> None:
+        self.process = process
+        self.receiving = receiving
+
+    def result(self) -> Result:
+        """Wait for the work to end and give its result, or raise what it raised."""
+        with os.fdopen(self.receiving, "rb") as receiving:
+            data = receiving.read()
+        _, status = os.waitpid(self.process, 0)
+        if not data:  # it died without a word (killed, out of memory)
+            raise OSError(f"the background process ended with status {os.waitstatus_to_exitcode(status)}")
+        outcome, value = pickle.loads(data)
+        if outcome == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the work, if it is still going on (the build failed)."""
+        try:
+            os.kill(self.process, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.process, 0)
+        os.close(self.receiving)
+
+
+def _send_result(function: Callable[[], Result], sending: int) -> None:
+    try:
+        outcome: tuple[str, object] = ("ok", function())
+    except BaseException as error:  # raised again in the build's process
+        outcome = ("error", error)
+    try:
+        data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # a result or error that cannot be pickled
+        data = pickle.dumps(("error", RuntimeError(f"{outcome[1]!r} could not be sent back: {error}")))
+    with os.fdopen(sending, "wb") as file:
+        file.write(data)
+
+
+def in_background(function: Callable[[], Result]) -> Background[Result] | None:
+    """``function()`` called in a forked process while this one goes on; None where no process
+    can be forked (then nothing has been done). The process inherits everything this one holds,
+    as it is now; ``function`` is not pickled, its result is. The objects this process holds are
+    not gone through by the new process's garbage collector (``gc.freeze``), so it copies fewer
+    of them."""
+    if not hasattr(os, "fork"):
+        return None
+    receiving, sending = os.pipe()
+    gc.freeze()
+    try:
+        process = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(receiving)
+        os.close(sending)
+        return None
+    if process == 0:  # the new process: do the work, send its result, and end
+        status = 1
+        try:
+            os.close(receiving)
+            _send_result(function, sending)
+            status = 0
+        finally:
+            os._exit(status)
+    gc.unfreeze()
+    os.close(sending)
+    return Background(process, receiving)
