@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import platform
@@ -26,7 +27,7 @@ def test_forked_map_gives_what_map_gives_in_order_from_worker_processes() -> Non
     assert multiprocessing.active_children() == []
 
 
-def test_freed_memory_is_given_back_before_workers_are_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_freed_memory_is_given_back_before_a_pool_for_many_tasks_is_forked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Memory the build freed but holds would be shared with each worker, then copied when the
     build used it again: it is given back first (with the GNU C library, as on Debian)."""
     if platform.libc_ver()[0] == "glibc":  # as on Debian
@@ -42,6 +43,9 @@ def test_freed_memory_is_given_back_before_workers_are_forked(monkeypatch: pytes
     assert list(forked_map(abs, [-1, -2], workers=2)) == [1, 2]  # too few to fork: done here
     assert trimmed == []
     assert list(forked_map(abs, list(range(-20, 0)), workers=2)) == list(range(20, 0, -1))
+    assert trimmed == []  # a pool too short-lived for it to pay
+    many = workers.LONG_LIVED
+    assert list(forked_map(abs, list(range(-many, 0)), workers=2)) == list(range(many, 0, -1))
     assert trimmed == [0]
 
 
@@ -64,6 +68,19 @@ def test_work_in_the_background_gives_its_result_from_another_process() -> None:
     assert waiting is not None
     total, pid = waiting.result()
     assert total == 10 and pid != os.getpid()
+
+
+def test_work_in_the_background_leaves_the_objects_held_out_of_garbage_collection_so() -> None:
+    """The site stage holds its objects out of garbage collection (``build.shared_with_workers``);
+    forking the index's process must not undo that, and that process holds them out too."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        waiting = workers.in_background(gc.get_freeze_count)
+        assert gc.get_freeze_count() == frozen
+        assert waiting is not None and waiting.result() > frozen // 2  # (a few may be freed as it starts)
+    finally:
+        gc.unfreeze()
 
 
 def test_an_error_in_the_background_is_raised_where_the_result_is_asked_for() -> None:

@@ -26,6 +26,12 @@ NOTICES = logging.getLogger("learning_lessons.site")
 SMALL_BATCH = 4
 """Fewer tasks than this are done in this process: a pool would cost more."""
 
+LONG_LIVED = 200
+"""From this many tasks, the memory this process freed is given back before the workers are
+forked (``return_free_memory``): such workers live while the build goes on using memory. A pool
+for fewer (a rebuild's few pages) ends first, and giving back would cost more than it saves
+(a full garbage collection: a fifth of a second at 1,000 reviews)."""
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -107,7 +113,8 @@ def forked_map(
     _DOING.append(function)
     try:
         try:
-            return_free_memory()
+            if len(tasks) >= LONG_LIVED:
+                return_free_memory()
             pool = multiprocessing.get_context("fork").Pool(workers)
         except (OSError, ValueError) as error:  # no working shared memory (/dev/shm), or no fork
             NOTICES.warning("%s: no worker processes could start (%s).", alone, error)
@@ -171,28 +178,25 @@ def _send_result(function: Callable[[], Result], sending: int) -> None:
 def in_background(function: Callable[[], Result]) -> Background[Result] | None:
     """``function()`` called in a forked process while this one goes on; None where no process
     can be forked (then nothing has been done). The process inherits everything this one holds,
-    as it is now; ``function`` is not pickled, its result is. The objects this process holds are
-    not gone through by the new process's garbage collector (``gc.freeze``), so it copies fewer
-    of them."""
+    as it is now; ``function`` is not pickled, its result is. The new process's garbage collector
+    leaves the objects it inherits alone (``gc.freeze`` there), so that it copies fewer of them."""
     if not hasattr(os, "fork"):
         return None
     receiving, sending = os.pipe()
-    gc.freeze()
     try:
         process = os.fork()
     except OSError:
-        gc.unfreeze()
         os.close(receiving)
         os.close(sending)
         return None
     if process == 0:  # the new process: do the work, send its result, and end
         status = 1
         try:
+            gc.freeze()
             os.close(receiving)
             _send_result(function, sending)
             status = 0
         finally:
             os._exit(status)
-    gc.unfreeze()
     os.close(sending)
     return Background(process, receiving)
