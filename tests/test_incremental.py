@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
@@ -16,8 +17,8 @@ from conftest import MINIMAL_REVIEW, REPO, make_project, write_review
 from generator.build import Project, build, check, generate, one_build_at_a_time, split_search
 from generator.errors import BuildInProgress, ContentErrors, SiteBuildError
 from generator.pipeline import mkdocs_internals as internals
+from generator.pipeline import search_index, site_files, workers
 from generator.pipeline import site as site_module
-from generator.pipeline import site_files, workers
 from generator.pipeline.page_cache import FORMAT
 from generator.pipeline.site import SplitSearch, build_site
 
@@ -127,6 +128,24 @@ def test_the_search_index_made_beside_the_pages_is_the_one_made_after_them(
     build(Project(tmp_path / "ahead"))  # every page's entries as the cold build kept them
     assert site_module.LAST_TIMES.parts["index made ahead"] > 0
     assert_same_site(ahead, after)
+    monkeypatch.undo()
+
+    # What the index worked out is kept for the build after next too: the second rebuild after
+    # an edit cuts few records into words, not every one.
+    records = len(list((ahead / "search-index" / "records").glob("*.gz")))
+    cut: list[object] = []
+    record_words = search_index._record_words
+
+    def counted(*args: Any) -> Any:
+        cut.append(args)
+        assert len(cut) < records // 2, "the index cut every record into words again: what it kept was lost"
+        return record_words(*args)
+
+    monkeypatch.setattr(search_index, "_record_words", counted)
+    for number in (1, 2):
+        edited.write_text(edited.read_text(encoding="utf-8").replace("summary: ", f"summary: Edit {number}. ", 1))
+        build(Project(tmp_path / "ahead"))
+        assert site_module.LAST_TIMES.parts["index made ahead"] > 0
 
 
 def test_a_search_index_that_cannot_be_made_fails_the_build_and_leaves_the_site(

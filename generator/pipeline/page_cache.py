@@ -550,10 +550,15 @@ class ConvertPages(BasePlugin):
         """Each of ``pages``' search entries, in order, as the search plugin will gather them when
         the page is written (``before_search`` gives a page what the plugins before the search
         plugin give it then): for a forked process to index them while this one writes the pages.
-        What the next build needs of them is then ``kept_ahead``."""
+        What the next build needs of them, and of the cache entries read or written from this
+        call on (the index's too), is then ``kept_ahead``."""
         assert self.config is not None
-        config = self.config
         self.used_before_ahead = set(self.cache.used) if self.cache is not None else set()
+        return self._entries_ahead(self.config, pages, before_search)
+
+    def _entries_ahead(
+        self, config: MkDocsConfig, pages: list[Page], before_search: Callable[[Page], None]
+    ) -> Iterator[list[dict[str, Any]]]:
         for page in pages:
             before_search(page)
             entries: list[dict[str, Any]] = []
