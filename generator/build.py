@@ -25,6 +25,7 @@ from generator.pipeline.site import TEMPLATES_FOLDER, SplitSearch, build_site, f
 from generator.pipeline.site_config import markdown_settings
 from generator.pipeline.validate import validate
 from generator.pipeline.word import make_word_files
+from generator.pipeline.workers import LONG_LIVED
 from generator.pipeline.write import Joined, WriteReport, write_pages
 from generator.templating import environment, keep_compiled
 
@@ -187,7 +188,11 @@ def build(project: Project, strict: bool = False) -> tuple[Built, WriteReport]:
             tuple(edition.language for edition in content.translations),
         )
         del content
-        gc.collect()  # the content's objects that refer to one another, before the rest are set aside
+        if len(report.written) + len(report.removed) >= LONG_LIVED:
+            # The content's objects that refer to one another, before the rest are set aside and
+            # the site stage forks workers for many pages. After a small change (its workers end
+            # soon) collecting would take longer than it saves: a fifth of the rebuild of 1,000.
+            gc.collect()
         with shared_with_workers():
             build_site(
                 project.config_file, project.site_dir, epoch, settings, search=search, cache_dir=project.site_cache
