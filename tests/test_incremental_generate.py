@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
 import tracemalloc
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -307,8 +309,11 @@ def test_the_open_data_is_written_before_the_pages_workers_start(
 def test_the_site_stage_runs_without_the_content_in_memory(
     built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The site stage's forked workers would otherwise each hold the content beside the build."""
+    """The site stage's forked workers would otherwise each hold the content beside the build:
+    so when the build changed many pages (``workers.LONG_LIVED``: here, any)."""
     project = copy_project(built, tmp_path / "project")
+    shutil.rmtree(project.docs_dir)  # every page written again
+    monkeypatch.setattr(pipeline, "LONG_LIVED", 1)
     held: list[weakref.ref] = []
     alive_in_site_stage: list[bool] = []
 
@@ -323,7 +328,25 @@ def test_the_site_stage_runs_without_the_content_in_memory(
     assert alive_in_site_stage == [False]
     assert len(built_now.reviews) == 3 and built_now.translations == ("cy",)
     assert built_now.warnings == generate(project)[0].warnings != ()
-    assert report.unchanged
+    assert report.written
+
+
+def test_a_build_that_changed_few_pages_does_not_stop_to_collect_the_content(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its site stage's workers end soon: a full collection would cost more than it saves."""
+    project = copy_project(built, tmp_path / "project")
+    collected: list[object] = []
+    monkeypatch.setattr(
+        pipeline, "gc", SimpleNamespace(collect=lambda: collected.append(1), freeze=gc.freeze, unfreeze=gc.unfreeze)
+    )
+    monkeypatch.setattr(pipeline, "build_site", lambda *_, **__: None)
+    pipeline.build(project)  # nothing changed
+    assert collected == []
+    shutil.rmtree(project.docs_dir)
+    monkeypatch.setattr(pipeline, "LONG_LIVED", 1)
+    pipeline.build(project)  # every page written again
+    assert collected == [1]
 
 
 def test_a_damaged_record_length_is_a_miss_not_a_crash(tmp_path: Path) -> None:

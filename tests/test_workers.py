@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 import platform
+import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,25 @@ def test_where_no_process_can_be_forked_nothing_is_done_in_the_background(monkey
 
     assert workers.in_background(lambda: done.append(1)) is None
     assert done == []
+
+
+def test_a_caller_stopping_early_lets_the_workers_finish_what_they_were_given(tmp_path: Path) -> None:
+    """Ending a pool while a worker sends a result back can leave the pool's lock on its results
+    held for good, and ending it then never finishes: so the batches given are done first."""
+
+    def mark(number: int) -> int:
+        time.sleep(0.005)
+        (tmp_path / str(number)).touch()
+        return number
+
+    tasks = list(range(400))
+    made = forked_map(mark, tasks, workers=2)
+    assert next(made) == 0
+    made.close()
+
+    done = {int(path.name) for path in tmp_path.iterdir()}
+    assert set(range(workers.most_ahead(len(tasks), 2))) <= done < set(tasks)
+    assert multiprocessing.active_children() == []
 
 
 def test_without_worker_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -120,7 +120,8 @@ def set_conversion(page: Page, converted: dict[str, Any], files: Files) -> None:
     page.present_anchor_ids = converted["anchors"]
     links = converted["links"]
     if links is not None:
-        found = [(files.get_file_from_path(path), anchors) for path, anchors in links]
+        by_path = files.src_uris  # the paths are files' own (``conversion``): no need to normalise them
+        found = [(by_path.get(path), anchors) for path, anchors in links]
         page.links_to_anchors = {file: anchors for file, anchors in found if file is not None}
 
 

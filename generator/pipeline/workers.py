@@ -32,6 +32,12 @@ forked (``return_free_memory``): such workers live while the build goes on using
 for fewer (a rebuild's few pages) ends first, and giving back would cost more than it saves
 (a full garbage collection: a fifth of a second at 1,000 reviews)."""
 
+FINISHING = 60.0
+"""Seconds ``forked_map`` waits, when its caller stops early, for each batch its workers were
+given to be done before it ends the pool: a worker ended while it sends a result back would
+hold the pool's lock on its results for good, and ending the pool would then never finish (as
+it can in CPython's ``Pool.terminate``). At most a few batches are given ahead (``most_ahead``)."""
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -123,12 +129,16 @@ def forked_map(
         with pool:  # let go (terminated) however the caller stops
             size = batch_size(len(tasks), workers)
             waiting: deque[AsyncResult] = deque()
-            for start in range(0, len(tasks), size):
-                waiting.append(pool.apply_async(_do, (list(tasks[start : start + size]),)))
-                if len(waiting) >= workers * BATCHES_AHEAD:
+            try:
+                for start in range(0, len(tasks), size):
+                    waiting.append(pool.apply_async(_do, (list(tasks[start : start + size]),)))
+                    if len(waiting) >= workers * BATCHES_AHEAD:
+                        yield from waiting.popleft().get()
+                while waiting:
                     yield from waiting.popleft().get()
-            while waiting:
-                yield from waiting.popleft().get()
+            finally:
+                for given in waiting:  # the caller stopped early: let the workers finish what they have
+                    given.wait(FINISHING)
     finally:
         _DOING.pop()
 
