@@ -255,7 +255,9 @@ class ConvertPages(BasePlugin):
         self.searched_ahead = False
         """Whether another process gathers the pages' search entries (``entries_ahead``)."""
         self.used_before_ahead: set[str] = set()
+        """The cache entries used before ``entries_ahead`` began (in the process it runs in)."""
         self.made_ahead: dict[str, bytes] = {}
+        """The search entries ``entries_ahead`` made (packed), by page, for the next build."""
         self.body_later = True
         """Whether pages are read without their content and contents list (``BODY``), given them
         only when they are written (``LoadConversions``): so unless a plugin changes pages'
