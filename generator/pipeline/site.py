@@ -198,7 +198,8 @@ class IndexAhead(BasePlugin):
         known = all(name == SEARCH_PLUGIN or name.startswith(OUR_PLUGINS) for name in config.plugins)
         if before is None or not known:
             return env
-        pages = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included)]
+        included = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [file.page for file in included if file.page is not None]  # as MkDocs writes them
         convert, make_index, nav = self.convert, self.make_index, self.convert.nav
 
         def as_written(page: Page) -> None:
@@ -207,7 +208,7 @@ class IndexAhead(BasePlugin):
 
         def index() -> tuple[dict[str, str], tuple[dict[str, bytes], set[str]], float]:
             started = time.perf_counter()
-            found = make_index(convert.entries_ahead([page for page in pages if page is not None], as_written))
+            found = make_index(convert.entries_ahead(pages, as_written))
             return found, convert.kept_ahead(), time.perf_counter() - started
 
         self.waiting = in_background(index)
